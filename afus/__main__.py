@@ -1,0 +1,5 @@
+import sys
+
+from afus.cli import main
+
+sys.exit(main())

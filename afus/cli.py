@@ -1,0 +1,43 @@
+"""Command line: ``python -m afus <command>`` for set-up and operations."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from afus import db, schema, seed
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Create or upgrade the schema, then seed an empty store."""
+    engine = db.get_engine(args.database_url)
+    schema.upgrade(engine)
+    seeded = seed.seed(engine)
+    print(f"schema at revision {schema.current_revision(engine)}; " + ("seeded" if seeded else "already seeded, nothing changed"))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m afus",
+        description="AFUS dashboard: set-up and operations.",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="SQLAlchemy URL of the store (default: $AFUS_DATABASE_URL or data/afus.db)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    p = sub.add_parser("init", help="create or upgrade the schema and seed an empty store")
+    p.set_defaults(func=cmd_init)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

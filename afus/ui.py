@@ -1,0 +1,137 @@
+"""The one Streamlit helper module of the package: cached loaders, language, safe rendering, URL state.
+
+Everything else in ``afus`` is free of Streamlit.
+"""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from afus import db
+from afus.i18n import DEFAULT_LANG, LANGS, Localized, localized, normalize_lang, t
+from afus.network import Network, load_network
+
+# --- store and cached reads -------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> Engine:
+    return db.make_engine(url)
+
+
+def engine() -> Engine:
+    """The process-wide engine for the configured store."""
+    return _engine(db.database_url())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _network(url: str, version: int) -> Network:
+    # Keyed on the data-version stamp: any write, in any process, bumps it,
+    # so the next rerun everywhere reads a fresh snapshot. cache_resource
+    # (not cache_data) avoids copying the frames on every rerun; they are
+    # treated as read-only.
+    return load_network(_engine(url))
+
+
+def network() -> Network:
+    """The current snapshot of the network (re-read only when the data changed)."""
+    url = db.database_url()
+    return _network(url, db.data_version(_engine(url)))
+
+
+# --- language -----------------------------------------------------------------
+
+
+def lang() -> str:
+    """The interface language of this session."""
+    return st.session_state.get("lang", DEFAULT_LANG)
+
+
+def tr(key: str, **kwargs: object) -> str:
+    """An interface string in the session's language."""
+    return t(key, lang(), **kwargs)
+
+
+def init_lang() -> str:
+    """Set the session language from ``?lang=`` (once) and keep the URL in step."""
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = normalize_lang(st.query_params.get("lang"))
+    current = lang()
+    if current != DEFAULT_LANG or "lang" in st.query_params:
+        st.query_params["lang"] = current
+    return current
+
+
+def language_selector() -> None:
+    """Sidebar switch between English, French and Swedish."""
+    from afus.i18n import LANG_NAMES
+
+    def _changed() -> None:
+        st.query_params["lang"] = st.session_state["lang"]
+
+    st.sidebar.selectbox(
+        tr("sidebar.language"),
+        LANGS,
+        key="lang",
+        format_func=lambda code: LANG_NAMES[code],
+        on_change=_changed,
+    )
+
+
+def content(row, field: str) -> Localized:  # noqa: ANN001
+    """Content ``field`` of a row (with ``lang`` and ``translations``) in the session's language."""
+    return localized(row[field], row["lang"], row.get("translations"), field, lang())
+
+
+# --- safe rendering -----------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
+
+
+def escape_markdown(value: object) -> str:
+    """User text made inert for ``st.markdown``: no HTML, no links, no formatting."""
+    text = "" if value is None else str(value)
+    text = text.replace("\r\n", "\n")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def text(value: object, *, fallback_note: Localized | None = None) -> None:
+    """Render user text as text. With ``fallback_note``, say when it is not in the asked language."""
+    st.markdown(escape_markdown(value))
+    if fallback_note is not None and fallback_note.fallback:
+        st.caption(tr("common.fallback", lang=fallback_note.lang.upper()))
+
+
+def safe_link(label: str, url: str) -> None:
+    """A link only if ``url`` is http(s); otherwise the URL is shown as inert text."""
+    if re.match(r"^https?://[^\s<>\"]+$", url or "", re.IGNORECASE):
+        st.link_button(label, url)
+    else:
+        st.markdown(escape_markdown(f"{label}: {url}"))
+
+
+# --- URL state ----------------------------------------------------------------
+
+
+def query_param(name: str) -> str | None:
+    """One query parameter's value, stripped; ``None`` when absent or empty."""
+    value = st.query_params.get(name)
+    value = value.strip() if isinstance(value, str) else None
+    return value or None
+
+
+def set_query_param(name: str, value: str | None) -> None:
+    """Write a widget's value back to the URL (remove it when empty)."""
+    if value:
+        st.query_params[name] = value
+    elif name in st.query_params:
+        del st.query_params[name]
+
+
+def not_found(message: str, back_page: str, back_label: str) -> None:
+    """A friendly "not found" with a way back; never a traceback."""
+    st.warning(f"**{escape_markdown(tr('common.not_found.title'))}** — {escape_markdown(message)}")
+    st.page_link(back_page, label=tr("common.back", page=back_label), icon=":material/arrow_back:")

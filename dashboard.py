@@ -1,0 +1,18 @@
+"""AFUS dashboard: page config, navigation and sidebar. Run with `make run`."""
+
+import streamlit as st
+
+from afus import ui
+from afus.pages import PAGES
+
+st.set_page_config(page_title="AFUS", page_icon=":material/diversity_3:", layout="wide")
+
+ui.init_lang()
+pages = [
+    st.Page(spec.file, title=ui.tr(spec.title_key), icon=spec.icon, url_path=spec.url_path or None, default=spec.url_path == "")
+    for spec in PAGES
+]
+current = st.navigation(pages)
+st.sidebar.caption(ui.tr("app.network"))
+ui.language_selector()
+current.run()

@@ -1,0 +1,5 @@
+import streamlit as st
+
+from afus import ui
+
+st.title(ui.tr("nav.themes"))

@@ -1,0 +1,51 @@
+"""Shared fixtures: a fresh, seeded SQLite store per test; AppTest helpers."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from afus import db, schema, seed
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """An empty SQLite store in a temporary file, set as AFUS_DATABASE_URL."""
+    url = f"sqlite:///{tmp_path / 'afus-test.db'}"
+    monkeypatch.setenv(db.ENV_URL, url)
+    return url
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """A seeded store (schema at head, seed content loaded)."""
+    eng = db.make_engine(db_url)
+    schema.upgrade(eng)
+    seed.seed(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def empty_engine(db_url: str) -> Iterator[Engine]:
+    """A store with the schema but no content."""
+    eng = db.make_engine(db_url)
+    schema.upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clear_streamlit_caches() -> Iterator[None]:
+    yield
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    db.get_engine.cache_clear()
