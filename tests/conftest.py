@@ -13,6 +13,9 @@ from afus import db, schema, seed
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Real-browser fixtures (app_server, browser, page) and the PostgreSQL server (pg_url).
+pytest_plugins = ["tests.browser_support", "tests.pg_support"]
+
 
 @pytest.fixture
 def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:

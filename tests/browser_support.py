@@ -1,0 +1,379 @@
+"""Real-browser test support: the real app on a free port, headless Chromium through Playwright, axe-core.
+
+Registered as a pytest plugin by ``tests/conftest.py``, so every test module
+can ask for these fixtures:
+
+- ``app_server`` (session): one seeded app shared by all browser tests that
+  only read. It has ``base_url``, ``database_url`` and ``url(path, **params)``.
+- ``private_app_server`` (module): a server of its own for a module that
+  writes to the store.
+- ``browser`` (session): Debian's ``/usr/bin/chromium`` through Playwright.
+- ``page`` (per test): a fresh context and page, outside requests blocked.
+
+and these helpers: :func:`start_app_server` (context manager, also for
+benchmarks), :func:`goto`, :func:`wait_for_app`, :func:`widget`,
+:func:`block_outside_requests`, :func:`axe_violations`,
+:func:`format_violations`.
+
+Streamlit reruns the script after every interaction and streams elements over
+a websocket; :func:`wait_for_app` waits until the app is connected, the script
+is not running, no stale element is left and this state has held for a
+moment, so a test never reads the page half-way through a rerun. No fixed
+sleeps: the server is polled on ``/_stcore/health`` until it answers ``ok``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:  # Playwright is a test dependency; import it lazily at run time.
+    from playwright.sync_api import Browser, Locator, Page
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path(os.environ.get("AFUS_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+)
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+SERVER_START_TIMEOUT_S = 90.0
+APP_TIMEOUT_MS = 30_000
+# How long the app must stay idle before a rerun counts as finished; covers the
+# moment between a click and the server telling the browser a rerun started.
+QUIET_MS = 300
+
+APP_READY_JS = """
+([quietMs, needContent]) => {
+  const app = document.querySelector("[data-testid='stApp']");
+  const ready = !!app
+    && app.getAttribute("data-test-script-state") === "notRunning"
+    && app.getAttribute("data-test-connection-state") === "CONNECTED"
+    && !document.querySelector("[data-testid='stMain'] [data-stale='true']")
+    && (!needContent || !!document.querySelector(
+         "[data-testid='stMainBlockContainer'] [data-testid='stElementContainer']"));
+  const now = performance.now();
+  if (!ready) { window.__afusIdleSince = null; return false; }
+  if (window.__afusIdleSince == null) window.__afusIdleSince = now;
+  return now - window.__afusIdleSince >= quietMs;
+}
+"""
+
+
+def chromium_missing_reason() -> str | None:
+    """Why browser tests cannot run here, or ``None`` when they can."""
+    if not CHROMIUM.exists():
+        return f"Chromium is not installed at {CHROMIUM} (apt-get install chromium; CI installs it)"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed (make test installs requirements-dev.txt)"
+    return None
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class AppServer:
+    """A running ``streamlit run dashboard.py`` with its own store."""
+
+    base_url: str
+    database_url: str
+    port: int
+    log_path: Path
+    process: subprocess.Popen = field(repr=False)
+
+    def url(self, path: str = "/", **params: str) -> str:
+        """Absolute URL of ``path`` with query ``params`` (e.g. ``url("/cities", city="malmo")``)."""
+        query = f"?{urllib.parse.urlencode(params)}" if params else ""
+        return f"{self.base_url}/{path.lstrip('/')}{query}"
+
+    def log(self) -> str:
+        """The server's output so far (for failure messages)."""
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    def pid(self) -> int:
+        return self.process.pid
+
+
+def _health_ok(base_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
+            return response.status == 200 and response.read().strip() == b"ok"
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return False
+
+
+def init_store(database_url: str, env: dict[str, str] | None = None) -> None:
+    """Create the schema and seed the store at ``database_url`` with ``python -m afus init``."""
+    run_env = {**os.environ, **(env or {}), "AFUS_DATABASE_URL": database_url}
+    subprocess.run(
+        [sys.executable, "-m", "afus", "init"],
+        cwd=ROOT,
+        env=run_env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def start_app_server(
+    workdir: Path | None = None,
+    *,
+    database_url: str | None = None,
+    seed: bool = True,
+    env: dict[str, str] | None = None,
+    extra_args: tuple[str, ...] = (),
+) -> Iterator[AppServer]:
+    """Serve the real app on a free port until the block ends.
+
+    Without ``database_url`` a fresh SQLite store is created in ``workdir``
+    (a temporary directory by default) and seeded with ``python -m afus init``.
+    The server runs in its own process group and is stopped at the end.
+    """
+    own_dir = None
+    if workdir is None:
+        own_dir = tempfile.mkdtemp(prefix="afus-app-")
+        workdir = Path(own_dir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    database_url = database_url or f"sqlite:///{workdir / 'afus-browser.db'}"
+    server_env = {
+        **os.environ,
+        **(env or {}),
+        "AFUS_DATABASE_URL": database_url,
+        "PYTHONUNBUFFERED": "1",
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    }
+    if seed:
+        init_store(database_url, server_env)
+    port = free_port()
+    log_path = workdir / f"streamlit-{port}.log"
+    command = [
+        sys.executable, "-m", "streamlit", "run", "dashboard.py",
+        "--server.headless", "true",
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--server.fileWatcherType", "none",
+        "--server.runOnSave", "false",
+        "--browser.gatherUsageStats", "false",
+        *extra_args,
+    ]  # fmt: skip
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=server_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    server = AppServer(f"http://127.0.0.1:{port}", database_url, port, log_path, process)
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while not _health_ok(server.base_url):
+            if process.poll() is not None:
+                raise RuntimeError(f"the app server exited with code {process.returncode}:\n{server.log()}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the app server did not answer /_stcore/health in time:\n{server.log()}")
+            time.sleep(0.1)  # polling interval, not a wait for readiness
+        yield server
+    finally:
+        _stop(process)
+        if own_dir is not None:
+            shutil.rmtree(own_dir, ignore_errors=True)
+
+
+# --- page helpers ----------------------------------------------------------------
+
+
+def wait_for_app(page: Page, timeout_ms: int = APP_TIMEOUT_MS, *, need_content: bool = True) -> None:
+    """Wait until the script has finished its (re)run and the page shows its final content."""
+    page.evaluate("() => { window.__afusIdleSince = null; }")
+    page.wait_for_function(APP_READY_JS, arg=[QUIET_MS, need_content], timeout=timeout_ms, polling=50)
+
+
+def goto(page: Page, server: AppServer, path: str = "/", **params: str) -> None:
+    """Open ``path`` on ``server`` and wait until the page is ready."""
+    page.goto(server.url(path, **params), wait_until="domcontentloaded")
+    page.wait_for_selector("[data-testid='stApp']", state="attached", timeout=APP_TIMEOUT_MS)
+    wait_for_app(page)
+
+
+def widget(page: Page, key: str) -> Locator:
+    """The container of the widget created with ``key=key`` (Streamlit's ``.st-key-<key>`` class)."""
+    return page.locator(f".st-key-{key}")
+
+
+def main_text(page: Page) -> str:
+    """The visible text of the main area (not the sidebar)."""
+    return page.locator("[data-testid='stMain']").inner_text()
+
+
+def query_params(page: Page) -> dict[str, str]:
+    """The current URL's query parameters (last value wins)."""
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(page.url).query))
+
+
+def url_path(page: Page) -> str:
+    """The current URL's path, e.g. ``"/cities"``."""
+    return urllib.parse.urlsplit(page.url).path
+
+
+def block_outside_requests(page: Page) -> list[str]:
+    """Abort every request that is not to this machine; return the (live) list of blocked URLs.
+
+    The app must work with no internet (a seminar venue's Wi-Fi); a test can
+    assert the list stays empty to prove nothing was even attempted.
+    """
+    blocked: list[str] = []
+
+    def _route(route: Any) -> None:
+        url = route.request.url
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme in ("data", "blob", "about") or (parts.hostname or "").lower() in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort("blockedbyclient")
+
+    page.route("**/*", _route)
+    return blocked
+
+
+def axe_violations(page: Page, tags: tuple[str, ...] | list[str] = WCAG_21_AA, *, exclude: tuple[str, ...] = ()) -> list[dict]:
+    """axe-core's violations of ``tags`` on the page as it is now (injected from node_modules).
+
+    Each violation is ``{"id", "impact", "help", "nodes": [{"target", "html", "summary"}]}``.
+    """
+    if not AXE_JS.exists():
+        raise RuntimeError(f"{AXE_JS} is missing: run `npm ci` (make test does)")
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        """async ([tags, exclude]) => {
+            const context = exclude.length ? {include: [document], exclude: exclude.map(s => [s])} : document;
+            const r = await window.axe.run(context, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+            return r.violations.map(v => ({
+              id: v.id, impact: v.impact, help: v.help,
+              nodes: v.nodes.map(n => ({target: n.target, html: n.html, summary: n.failureSummary})),
+            }));
+        }""",
+        [list(tags), list(exclude)],
+    )
+    return list(result)
+
+
+def format_violations(violations: list[dict], limit_nodes: int = 3) -> str:
+    """A readable report of axe violations for an assertion message."""
+    lines = []
+    for v in violations:
+        lines.append(f"- {v['id']} ({v['impact']}): {v['help']}")
+        for node in v["nodes"][:limit_nodes]:
+            lines.append(f"    {node['target']}: {node['html'][:160]}")
+        if len(v["nodes"]) > limit_nodes:
+            lines.append(f"    … and {len(v['nodes']) - limit_nodes} more")
+    return "\n".join(lines)
+
+
+# --- fixtures --------------------------------------------------------------------
+
+
+def _skip_without_chromium() -> None:
+    # Skipped with the reason on a machine without Chromium; under CI, where
+    # .ci/run installs it, a missing browser is a failure, not a silent skip.
+    reason = chromium_missing_reason()
+    if reason:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"required under CI: {reason}")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """One seeded app for the whole session, shared by every read-only browser test."""
+    _skip_without_chromium()
+    with start_app_server(tmp_path_factory.mktemp("app-server")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def private_app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """A seeded app with its own store for one test module (use it when tests write)."""
+    _skip_without_chromium()
+    with start_app_server(tmp_path_factory.mktemp("private-app-server")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+    _skip_without_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=list(CHROMIUM_ARGS))
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser context and page for one test; requests leaving the machine are blocked.
+
+    ``page.blocked_requests`` lists what was blocked, ``page.page_errors`` the
+    uncaught JavaScript errors.
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="en-GB")
+    context.set_default_timeout(APP_TIMEOUT_MS)
+    new_page = context.new_page()
+    new_page.blocked_requests = block_outside_requests(new_page)  # type: ignore[attr-defined]
+    errors: list[str] = []
+    new_page.on("pageerror", lambda exc: errors.append(str(exc)))
+    new_page.page_errors = errors  # type: ignore[attr-defined]
+    try:
+        yield new_page
+    finally:
+        context.close()

@@ -1,0 +1,174 @@
+"""A real PostgreSQL server for the tests, started in a temporary directory.
+
+Registered as a pytest plugin by ``tests/conftest.py``:
+
+- ``pg_server`` (session): Debian's PostgreSQL (``/usr/lib/postgresql/*/bin``)
+  initialised in a temporary directory and listening on a free port of
+  127.0.0.1; stopped and deleted at the end of the session. ``initdb``
+  refuses to run as root, so as root every server command runs as the
+  ``postgres`` user (``runuser -u postgres --``).
+- ``pg_url`` (per test): the ``postgresql+psycopg://`` URL of a fresh, empty
+  database on that server, dropped after the test.
+
+Where PostgreSQL is not installed the tests that need it are skipped with the
+reason; under CI (``CI=true``, where ``.ci/run`` installs it) they fail instead,
+so a green CI always means they ran. ``AFUS_TEST_POSTGRES_ADMIN_URL`` points the
+tests at an existing server instead (a URL of a database the user may create
+databases from, e.g. ``postgresql+psycopg://postgres@host/postgres``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ADMIN_URL_ENV = "AFUS_TEST_POSTGRES_ADMIN_URL"
+_counter = itertools.count(1)
+
+
+def postgres_bin_dir() -> Path | None:
+    """The newest installed PostgreSQL's bin directory, or ``None``."""
+    found = sorted(
+        (Path(p).parent for p in glob.glob("/usr/lib/postgresql/*/bin/initdb")),
+        key=lambda d: int(d.parent.name) if d.parent.name.isdigit() else 0,
+    )
+    return found[-1] if found else None
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class PgServer:
+    """A PostgreSQL server the tests may create databases on."""
+
+    admin_url: str  # SQLAlchemy URL of the maintenance database
+
+    def url(self, database: str) -> str:
+        """SQLAlchemy URL of ``database`` on this server."""
+        base, _, _ = self.admin_url.rpartition("/")
+        return f"{base}/{database}"
+
+    def _admin(self, sql: str) -> None:
+        import psycopg
+
+        conninfo = self.admin_url.replace("postgresql+psycopg://", "postgresql://", 1)
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(sql)
+
+    def create_database(self, prefix: str = "afus_test") -> str:
+        """Create an empty database and return its URL."""
+        name = f"{prefix}_{os.getpid()}_{next(_counter)}"
+        self._admin(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
+        return self.url(name)
+
+    def drop_database(self, url: str) -> None:
+        """Drop the database behind ``url`` (closing what still uses it)."""
+        name = url.rpartition("/")[2]
+        self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    # initdb and postgres refuse to run as root.
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+@contextlib.contextmanager
+def start_postgres() -> Iterator[PgServer]:
+    """Initialise and start a throwaway PostgreSQL server; stop and delete it at the end."""
+    bin_dir = postgres_bin_dir()
+    if bin_dir is None:
+        raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql)")
+    # Not under pytest's tmp dir: its parents are private to root, and the
+    # server runs as the postgres user.
+    workdir = Path(tempfile.mkdtemp(prefix="afus-pg-"))
+    data_dir, socket_dir, log_file = workdir / "data", workdir / "sock", workdir / "server.log"
+    socket_dir.mkdir()
+    if os.geteuid() == 0:
+        for path in (workdir, socket_dir):
+            shutil.chown(path, "postgres", "postgres")
+    port = _free_port()
+    run = dict(check=True, capture_output=True, text=True, timeout=120)
+    started = False
+    try:
+        subprocess.run(
+            _as_postgres([str(bin_dir / "initdb"), "-D", str(data_dir), "-U", "postgres", "--auth=trust",
+                          "--encoding=UTF8", "--no-locale", "--no-sync"]),
+            **run,
+        )  # fmt: skip
+        options = (
+            f"-p {port} -k {socket_dir} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        subprocess.run(
+            _as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-l", str(log_file), "-o", options, "-w", "-t", "60", "start"]),
+            **run,
+        )  # fmt: skip
+        started = True
+        yield PgServer(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres")
+    except subprocess.CalledProcessError as exc:
+        log = log_file.read_text(errors="replace") if log_file.exists() else ""
+        raise RuntimeError(f"PostgreSQL failed: {exc.cmd}\n{exc.stdout}\n{exc.stderr}\n{log}") from exc
+    finally:
+        if started:
+            subprocess.run(
+                _as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-m", "fast", "-w", "stop"]),
+                capture_output=True, timeout=60,
+            )  # fmt: skip
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def postgres_missing_reason() -> str | None:
+    """Why PostgreSQL tests cannot run here, or ``None`` when they can."""
+    if os.environ.get(ADMIN_URL_ENV):
+        return None
+    if postgres_bin_dir() is None:
+        return "PostgreSQL is not installed (/usr/lib/postgresql/*/bin; apt-get install postgresql; CI installs it)"
+    if os.geteuid() == 0 and shutil.which("runuser") is None:
+        return "running as root without runuser: initdb cannot run as the postgres user"
+    return None
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip with ``reason``; under CI, where everything is installed, fail instead."""
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"required under CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """A PostgreSQL server for the whole test session."""
+    reason = postgres_missing_reason()
+    if reason:
+        skip_or_fail(reason)
+    admin_url = os.environ.get(ADMIN_URL_ENV)
+    if admin_url:
+        yield PgServer(admin_url)
+        return
+    with start_postgres() as server:
+        yield server
+
+
+@pytest.fixture
+def pg_url(pg_server: PgServer) -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL database, dropped after the test."""
+    url = pg_server.create_database()
+    try:
+        yield url
+    finally:
+        pg_server.drop_database(url)
