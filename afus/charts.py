@@ -1,0 +1,185 @@
+"""Plotly figure builders: pure functions that take frames (and labels) and return figures.
+
+Render every figure with ``st.plotly_chart(fig, config=PLOTLY_CONFIG)``: the
+config points plotly at the base maps served by the app itself
+(``static/topojson/``), so maps draw with no internet access.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+PLOTLY_CONFIG: dict = {
+    # Served by Streamlit's static file serving (enableStaticServing) from static/topojson/.
+    "topojsonURL": "/app/static/topojson/",
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"],
+}
+
+# Okabe–Ito colours: distinguishable with colour-blindness, at least 3:1 on white.
+COUNTRY_COLOURS: dict[str, str] = {"FR": "#0072B2", "SE": "#D55E00"}
+OTHER_COLOUR = "#555555"
+BAR_COLOUR = "#1F5F8B"
+HEATMAP_SCALE = [[0.0, "#F7FBFF"], [0.5, "#6BAED6"], [1.0, "#08306B"]]
+
+# France and Sweden with some margin (degrees).
+NETWORK_LAT_RANGE = (41.0, 67.5)
+NETWORK_LON_RANGE = (-6.0, 25.0)
+FONT = dict(size=14)
+
+
+def short_label(text: str, max_chars: int = 42) -> str:
+    """``text`` cut to ``max_chars`` with an ellipsis, on a word boundary when possible."""
+    text = " ".join(str(text).split())
+    if len(text) <= max_chars:
+        return text
+    cut = text[: max_chars - 1]
+    if " " in cut[max_chars // 2 :]:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,:;–-") + "…"
+
+
+def member_map(
+    cities: pd.DataFrame,
+    country_labels: Mapping[str, str],
+    *,
+    focus_slug: str | None = None,
+    height: int = 520,
+) -> go.Figure:
+    """Member cities on a map of France and Sweden, one marker colour (and legend entry) per country.
+
+    ``cities`` needs ``slug``, ``name``, ``country``, ``latitude``, ``longitude``.
+    With ``focus_slug`` that city is drawn larger and the others fainter.
+    """
+    fig = go.Figure()
+    located = cities[cities["latitude"].notna() & cities["longitude"].notna()]
+    for country in sorted(set(located["country"]), key=lambda c: (c not in COUNTRY_COLOURS, c)):
+        rows = located[located["country"] == country]
+        focus = (rows["slug"] == focus_slug).tolist() if focus_slug else [True] * len(rows)
+        fig.add_trace(
+            go.Scattergeo(
+                lat=rows["latitude"].tolist(),
+                lon=rows["longitude"].tolist(),
+                text=rows["name"].tolist(),
+                customdata=rows["slug"].tolist(),
+                name=country_labels.get(country, country),
+                mode="markers+text",
+                textposition="top center",
+                textfont=dict(size=13, color="#1A1A1A"),
+                hovertemplate="%{text}<extra>" + _hover_safe(country_labels.get(country, country)) + "</extra>",
+                marker=dict(
+                    size=[18 if f and focus_slug else 12 for f in focus],
+                    color=COUNTRY_COLOURS.get(country, OTHER_COLOUR),
+                    opacity=[1.0 if f else 0.45 for f in focus],
+                    line=dict(width=1, color="#FFFFFF"),
+                ),
+            )
+        )
+    fig.update_geos(
+        scope="europe",
+        resolution=50,
+        showcountries=True,
+        countrycolor="#8C8C8C",
+        showland=True,
+        landcolor="#EEF0EA",
+        showocean=True,
+        oceancolor="#DCEBF5",
+        showlakes=False,
+        lataxis_range=list(NETWORK_LAT_RANGE),
+        lonaxis_range=list(NETWORK_LON_RANGE),
+        projection_type="mercator",
+    )
+    fig.update_layout(
+        height=height,
+        margin=dict(l=0, r=0, t=10, b=0),
+        legend=dict(orientation="h", yanchor="bottom", y=0.01, xanchor="left", x=0.01, bgcolor="rgba(255,255,255,0.85)"),
+        font=FONT,
+    )
+    return fig
+
+
+def _hover_safe(value: str) -> str:
+    # Plotly hover templates interpret %{...}; labels come from our catalogue, but stay literal anyway.
+    return str(value).replace("%", "%%").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def count_bars(
+    labels: Sequence[str],
+    counts: Sequence[int],
+    *,
+    axis_title: str,
+    colours: Sequence[str] | None = None,
+    max_label_chars: int = 42,
+) -> go.Figure:
+    """Horizontal bars, first label on top; long labels are shortened (the full one shows on hover)."""
+    labels = [str(label) for label in labels]
+    shown = _unique_short_labels(labels, max_label_chars)
+    fig = go.Figure(
+        go.Bar(
+            x=list(counts),
+            y=shown,
+            orientation="h",
+            customdata=labels,
+            text=[str(c) for c in counts],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{customdata}: %{x}<extra></extra>",
+            marker=dict(color=list(colours) if colours is not None else BAR_COLOUR),
+        )
+    )
+    top = max([int(c) for c in counts] + [1])
+    fig.update_layout(
+        height=max(160, 40 * len(labels) + 70),
+        margin=dict(l=10, r=30, t=10, b=40),
+        xaxis=dict(title=axis_title, rangemode="tozero", dtick=1 if top <= 10 else None, range=[0, top * 1.15]),
+        yaxis=dict(autorange="reversed", automargin=True),
+        font=FONT,
+        showlegend=False,
+    )
+    return fig
+
+
+def _unique_short_labels(labels: Sequence[str], max_chars: int) -> list[str]:
+    """Shortened labels, made unique (plotly merges equal category labels)."""
+    out: list[str] = []
+    for label in labels:
+        short = short_label(label, max_chars)
+        while short in out:
+            short += "\u200b"  # invisible, keeps two different themes on two bars
+        out.append(short)
+    return out
+
+
+def heatmap(matrix: pd.DataFrame, *, colorbar_title: str, max_label_chars: int = 28) -> go.Figure:
+    """A rows × columns heatmap of counts, each cell labelled with its count; full column names on hover."""
+    columns = [str(c) for c in matrix.columns]
+    rows = [str(r) for r in matrix.index]
+    z = matrix.to_numpy().tolist()
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=_unique_short_labels(columns, max_label_chars),
+            y=rows,
+            customdata=[columns for _ in rows],
+            colorscale=HEATMAP_SCALE,
+            zmin=0,
+            zmax=max([max(r) for r in z if r] + [1]),
+            texttemplate="%{z}",
+            hovertemplate="%{y} · %{customdata}: %{z}<extra></extra>",
+            colorbar=dict(title=dict(text=colorbar_title), dtick=1),
+            xgap=2,
+            ygap=2,
+        )
+    )
+    fig.update_layout(
+        height=max(260, 34 * len(rows) + 180),
+        margin=dict(l=10, r=10, t=10, b=10),
+        xaxis=dict(side="top", tickangle=-35, automargin=True),
+        yaxis=dict(autorange="reversed", automargin=True),
+        font=FONT,
+    )
+    return fig
