@@ -1,0 +1,562 @@
+"""The seminar's slides, built from a :class:`~afus.network.Network` (pure: no Streamlit, no store).
+
+One ordered list of :class:`Slide` feeds the ``/seminar`` page, the PPTX deck
+and the tests. A slide holds text already in the asked language (interface
+strings from the catalogue, content through :func:`afus.i18n.localized`) and
+says which chart goes with it; the renderers only lay it out.
+
+Slide keys are stable and readable (``title``, ``glance``, ``themes``,
+``city:malmo``, ``project:<slug>``, ``pairings``, ``pair:<fr>:<se>``,
+``new``), so a hand-picked order is just a list of keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from afus import matching
+from afus.i18n import format_date, format_number, localized, t
+from afus.network import Network
+
+# Frameworks shown on the "themes and who works on them" slide: the network's
+# own exchange themes and the tracks cities put forward. The other lenses
+# (recommendations, resilience capitals, territory, SDG) stay on city and
+# project slides.
+MAIN_FRAMEWORKS = ("afus_theme", "city_track")
+FRAMEWORK_ORDER = (
+    "afus_theme",
+    "city_track",
+    "alliance_recommendation",
+    "resilience_capital",
+    "territory",
+    "sdg",
+)
+# Cities or projects named on one line before "and N more": keeps a slide
+# readable from the back of a room without scrolling.
+MAX_NAMES_PER_LINE = 6
+MAX_LINES_PER_SECTION = 8
+SUMMARY_CHARS = 420
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of slide text; ``source_lang`` is set when content is shown untranslated."""
+
+    text: str
+    source_lang: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class Stat:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One slide: stable ``key``, text in the asked language, and which chart goes with it.
+
+    ``chart`` is ``None``, ``"map"`` (member cities; ``city_ids`` highlighted)
+    or ``"themes"`` (cities offering/seeking each main theme, from ``theme_rows``).
+    ``notes`` are the speaker notes (the reasons behind a pairing).
+    """
+
+    key: str
+    kind: str
+    title: str
+    subtitle: str = ""
+    stats: tuple[Stat, ...] = ()
+    sections: tuple[Section, ...] = ()
+    chart: str | None = None
+    city_ids: tuple[int, ...] = ()
+    theme_rows: tuple[ThemeRow, ...] = ()
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class ThemeRow:
+    """A main theme with the cities that offer it (ongoing project) and seek it."""
+
+    slug: str
+    name: str
+    offered_by: tuple[str, ...]
+    sought_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SlideOptions:
+    """What the presenter chose: title-slide facts, the "new since" date, filters and order."""
+
+    year: int
+    host_slug: str | None = None
+    since: dt.date | None = None
+    country: str | None = None  # "FR" or "SE": only that country's city and project slides
+    theme_slug: str | None = None  # only cities and projects working on (or seeking) that theme
+    picked: tuple[str, ...] = ()  # hand-picked slide keys, in order; empty = every slide
+
+
+# --- small helpers ----------------------------------------------------------------
+
+
+def _content(row: pd.Series | dict, field_name: str, lang: str) -> Line:
+    loc = localized(row[field_name], row["lang"], row.get("translations"), field_name, lang)
+    return Line(loc.text, loc.lang if loc.fallback else None)
+
+
+def _names(names: Sequence[str], lang: str) -> str:
+    names = list(names)
+    if not names:
+        return t("common.none", lang)
+    if len(names) > MAX_NAMES_PER_LINE:
+        rest = len(names) - MAX_NAMES_PER_LINE
+        return ", ".join(names[:MAX_NAMES_PER_LINE]) + " " + t("seminar.and_more", lang, n=rest)
+    return ", ".join(names)
+
+
+def _clip(text: str, limit: int = SUMMARY_CHARS) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _cap(lines: list[Line], lang: str, limit: int = MAX_LINES_PER_SECTION) -> tuple[Line, ...]:
+    if len(lines) <= limit:
+        return tuple(lines)
+    return tuple(lines[: limit - 1]) + (Line(t("seminar.and_more", lang, n=len(lines) - limit + 1)),)
+
+
+def ongoing_projects(network: Network) -> pd.DataFrame:
+    """Projects with status ``ongoing`` (the network is about ongoing work), by city then title."""
+    frame = network.projects[network.projects["status"] == "ongoing"]
+    return frame.sort_values(["city_name", "title"], kind="stable")
+
+
+def offers_by_city(network: Network) -> dict[int, set[int]]:
+    """City id -> ids of the themes it offers (tagged on one of its ongoing projects)."""
+    ongoing = ongoing_projects(network)[["id", "city_id"]]
+    tagged = ongoing.merge(network.project_themes, left_on="id", right_on="project_id")
+    result: dict[int, set[int]] = {int(c): set() for c in network.cities["id"]}
+    for city_id, theme_id in zip(tagged["city_id"], tagged["theme_id"], strict=True):
+        result.setdefault(int(city_id), set()).add(int(theme_id))
+    return result
+
+
+def seeks_by_city(network: Network) -> dict[int, set[int]]:
+    """City id -> ids of the themes it has declared it wants to learn about."""
+    result: dict[int, set[int]] = {int(c): set() for c in network.cities["id"]}
+    for city_id, theme_id in zip(network.seeks["city_id"], network.seeks["theme_id"], strict=True):
+        result.setdefault(int(city_id), set()).add(int(theme_id))
+    return result
+
+
+def _theme_names(network: Network, theme_ids: Iterable[int], lang: str) -> dict[str, list[Line]]:
+    """Framework -> localized theme names, in the catalogue's framework and position order."""
+    ids = set(theme_ids)
+    themes = network.themes[network.themes["id"].isin(ids)]
+    grouped: dict[str, list[Line]] = {}
+    for framework in FRAMEWORK_ORDER:
+        rows = themes[themes["framework"] == framework].sort_values(["position", "id"])
+        if not rows.empty:
+            grouped[framework] = [_content(r, "name", lang) for _, r in rows.iterrows()]
+    return grouped
+
+
+def _theme_lines(network: Network, theme_ids: Iterable[int], lang: str) -> list[Line]:
+    """One line per framework: ``"Framework: A · B · C"`` (readable and compact)."""
+    lines = []
+    for framework, names in _theme_names(network, theme_ids, lang).items():
+        label = t(f"framework.{framework}", lang)
+        untranslated = next((n.source_lang for n in names if n.source_lang), None)
+        lines.append(Line(t("seminar.labelled", lang, label=label, value=" · ".join(n.text for n in names)), untranslated))
+    return lines
+
+
+def _city_name(network: Network, city_id: int) -> str:
+    rows = network.cities[network.cities["id"] == city_id]
+    return "" if rows.empty else str(rows.iloc[0]["name"])
+
+
+def _as_date(value: object) -> dt.date | None:
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return None
+
+
+# --- the "new since" default and slide addressing -------------------------------------------
+
+
+def default_since(network: Network, today: dt.date) -> dt.date:
+    """The start of the last seminar before ``today``; a year before ``today`` when there was none."""
+    events = network.events
+    past = [
+        d for d, kind in zip(events["start_date"].map(_as_date), events["kind"], strict=True)
+        if kind == "seminar" and d is not None and d < today
+    ]
+    return max(past) if past else today - dt.timedelta(days=365)
+
+
+def slide_index(raw: str | None, count: int) -> tuple[int, bool]:
+    """0-based index for a 1-based ``?slide=`` value, and whether the value was valid.
+
+    Missing means the first slide (valid); anything that is not a whole number
+    between 1 and ``count`` gives the first slide and ``False``.
+    """
+    if raw is None or str(raw).strip() == "":
+        return 0, True
+    try:
+        number = int(str(raw).strip())
+    except ValueError:
+        return 0, False
+    if 1 <= number <= count:
+        return number - 1, True
+    return 0, False
+
+
+# --- the slides ---------------------------------------------------------------------------
+
+
+def title_slide(network: Network, options: SlideOptions, lang: str) -> Slide:
+    host = network.city_by_slug(options.host_slug) if options.host_slug else None
+    if host is not None:
+        country = t(f"country.{host['country']}", lang)
+        subtitle = t("seminar.title.subtitle_host", lang, year=options.year, host=host["name"], country=country)
+    else:
+        subtitle = t("seminar.title.subtitle", lang, year=options.year)
+    return Slide(
+        key="title",
+        kind="title",
+        title=t("app.network", lang),
+        subtitle=subtitle,
+        sections=(Section("", (Line(t("seminar.title.tagline", lang)),)),),
+        chart=None,
+        city_ids=(int(host["id"]),) if host is not None else (),
+    )
+
+
+def glance_slide(network: Network, lang: str) -> Slide:
+    cities = network.cities
+    ongoing = ongoing_projects(network)
+    offering = {c for c, themes in offers_by_city(network).items() if themes}
+    stats = (
+        Stat(t("seminar.glance.cities", lang), format_number(len(cities), lang)),
+        Stat(t("country.FR", lang), format_number(int((cities["country"] == "FR").sum()), lang)),
+        Stat(t("country.SE", lang), format_number(int((cities["country"] == "SE").sum()), lang)),
+        Stat(t("seminar.glance.ongoing", lang), format_number(len(ongoing), lang)),
+        Stat(t("seminar.glance.offering", lang), format_number(len(offering), lang)),
+        Stat(
+            t("seminar.glance.themes", lang),
+            format_number(int(network.themes["framework"].isin(MAIN_FRAMEWORKS).sum()), lang),
+        ),
+    )
+    sections = []
+    for country in ("FR", "SE"):
+        names = cities[cities["country"] == country]["name"].tolist()
+        sections.append(Section(t(f"country.{country}", lang), (Line(", ".join(names) or t("common.none", lang)),)))
+    return Slide(
+        key="glance",
+        kind="glance",
+        title=t("seminar.glance.title", lang),
+        stats=stats,
+        sections=tuple(sections),
+        chart="map",
+        city_ids=tuple(int(c) for c in cities["id"]),
+    )
+
+
+def theme_rows(network: Network, lang: str, theme_slug: str | None = None) -> tuple[ThemeRow, ...]:
+    """The main themes (or only ``theme_slug``) with the cities offering and seeking each."""
+    offers = offers_by_city(network)
+    seeks = seeks_by_city(network)
+    names = dict(zip(network.cities["id"].astype(int), network.cities["name"], strict=True))
+    themes = network.themes
+    if theme_slug:
+        themes = themes[themes["slug"] == theme_slug]
+    else:
+        themes = themes[themes["framework"].isin(MAIN_FRAMEWORKS)]
+    rows = []
+    for _, theme in themes.iterrows():
+        theme_id = int(theme["id"])
+        rows.append(
+            ThemeRow(
+                slug=str(theme["slug"]),
+                name=_content(theme, "name", lang).text,
+                offered_by=tuple(sorted(names[c] for c, ids in offers.items() if theme_id in ids and c in names)),
+                sought_by=tuple(sorted(names[c] for c, ids in seeks.items() if theme_id in ids and c in names)),
+            )
+        )
+    return tuple(rows)
+
+
+def themes_slide(network: Network, lang: str, theme_slug: str | None = None) -> Slide:
+    rows = theme_rows(network, lang, theme_slug)
+    lines = []
+    for row in rows:
+        parts = [t("seminar.themes.offered_by", lang, cities=_names(row.offered_by, lang))]
+        if row.sought_by:
+            parts.append(t("seminar.themes.sought_by", lang, cities=_names(row.sought_by, lang)))
+        lines.append(Line(f"{row.name} — " + " · ".join(parts)))
+    return Slide(
+        key="themes",
+        kind="themes",
+        title=t("seminar.themes.title", lang),
+        sections=(Section("", _cap(lines, lang, limit=10)),),
+        chart="themes",
+        theme_rows=rows,
+    )
+
+
+def city_slide(network: Network, city: pd.Series, lang: str) -> Slide:
+    city_id = int(city["id"])
+    ongoing = ongoing_projects(network)
+    projects = ongoing[ongoing["city_id"] == city_id]
+    offer_lines = _theme_lines(network, offers_by_city(network).get(city_id, set()), lang)
+    seek_lines = _theme_lines(network, seeks_by_city(network).get(city_id, set()), lang)
+    project_lines = [_content(p, "title", lang) for _, p in projects.iterrows()]
+    none = [Line(t("common.none", lang))]
+    subtitle = t(f"country.{city['country']}", lang)
+    if city["population"] == city["population"] and city["population"] is not None:
+        subtitle += " · " + t("seminar.city.population", lang, n=format_number(int(city["population"]), lang))
+    return Slide(
+        key=f"city:{city['slug']}",
+        kind="city",
+        title=str(city["name"]),
+        subtitle=subtitle,
+        sections=(
+            Section(t("seminar.city.offers", lang), _cap(offer_lines or none, lang)),
+            Section(t("seminar.city.seeks", lang), _cap(seek_lines or none, lang)),
+            Section(t("seminar.city.projects", lang), _cap(project_lines or none, lang)),
+        ),
+        chart="map",
+        city_ids=(city_id,),
+    )
+
+
+def project_slide(network: Network, project: pd.Series, lang: str) -> Slide:
+    project_id = int(project["id"])
+    theme_ids = network.project_themes[network.project_themes["project_id"] == project_id]["theme_id"]
+    partner_ids = network.project_partners[network.project_partners["project_id"] == project_id]["city_id"]
+    partners = [_city_name(network, int(c)) for c in partner_ids]
+    title = _content(project, "title", lang)
+    summary = _content(project, "summary", lang)
+    sections = [Section("", (Line(_clip(summary.text), summary.source_lang),))]
+    sections.append(Section(t("seminar.project.themes", lang), _cap(_theme_lines(network, theme_ids, lang), lang)))
+    facts = []
+    if partners:
+        facts.append(Line(t("seminar.project.partners", lang, cities=", ".join(partners))))
+    start = _as_date(project.get("start_date"))
+    if start:
+        facts.append(Line(t("seminar.project.since", lang, date=format_date(start, lang))))
+    if project.get("contact_name"):
+        facts.append(Line(t("seminar.project.contact", lang, name=project["contact_name"])))
+    if facts:
+        sections.append(Section(t("seminar.project.facts", lang), tuple(facts)))
+    subtitle = f"{project['city_name']} · {t('status.' + str(project['status']), lang)}"
+    return Slide(
+        key=f"project:{project['slug']}",
+        kind="project",
+        title=title.text,
+        subtitle=subtitle,
+        sections=tuple(sections),
+        chart="map",
+        city_ids=(int(project["city_id"]), *(int(c) for c in partner_ids)),
+        notes=t("seminar.notes.untranslated", lang, lang_code=title.source_lang.upper()) if title.source_lang else "",
+    )
+
+
+def new_since_slide(network: Network, since: dt.date, lang: str) -> Slide:
+    """Projects, cities and events created or changed on or after ``since``."""
+    start = pd.Timestamp(since)
+
+    def split(frame: pd.DataFrame, label_of) -> tuple[list[Line], list[Line]]:  # noqa: ANN001
+        created = frame[frame["created_at"] >= start]
+        changed = frame[(frame["created_at"] < start) & (frame["updated_at"] >= start)]
+        return [label_of(r) for _, r in created.iterrows()], [label_of(r) for _, r in changed.iterrows()]
+
+    def project_label(row: pd.Series) -> Line:
+        title = _content(row, "title", lang)
+        return Line(f"{title.text} ({row['city_name']})", title.source_lang)
+
+    sections = []
+    for heading_key, frame, label in (
+        ("seminar.new.projects", network.projects, project_label),
+        ("seminar.new.cities", network.cities, lambda r: Line(str(r["name"]))),
+        ("seminar.new.events", network.events, lambda r: _content(r, "title", lang)),
+    ):
+        created, changed = split(frame, label)
+        lines = [Line(t("seminar.new.added", lang, what=line.text), line.source_lang) for line in created]
+        lines += [Line(t("seminar.new.changed", lang, what=line.text), line.source_lang) for line in changed]
+        sections.append(Section(t(heading_key, lang), _cap(lines or [Line(t("seminar.new.nothing", lang))], lang)))
+    return Slide(
+        key="new",
+        kind="new",
+        title=t("seminar.new.title", lang, date=format_date(since, lang)),
+        sections=tuple(sections),
+    )
+
+
+def _city_passes(network: Network, city_id: int, options: SlideOptions) -> bool:
+    city = network.cities[network.cities["id"] == city_id].iloc[0]
+    if options.country and city["country"] != options.country:
+        return False
+    if options.theme_slug:
+        theme = network.theme_by_slug(options.theme_slug)
+        if theme is None:
+            return False
+        theme_id = int(theme["id"])
+        return theme_id in offers_by_city(network).get(city_id, set()) or theme_id in seeks_by_city(
+            network
+        ).get(city_id, set())
+    return True
+
+
+def _project_passes(network: Network, project: pd.Series, options: SlideOptions) -> bool:
+    if options.country and project["country"] != options.country:
+        return False
+    if options.theme_slug:
+        theme = network.theme_by_slug(options.theme_slug)
+        if theme is None:
+            return False
+        tagged = network.project_themes[network.project_themes["project_id"] == int(project["id"])]
+        return int(theme["id"]) in set(tagged["theme_id"].astype(int))
+    return True
+
+
+def _pair_name(names: matching.Names, pairing: matching.Pairing, lang: str) -> str:
+    return t(
+        "seminar.pair.title",
+        lang,
+        a=names.cities.get(pairing.french_id, "?"),
+        b=names.cities.get(pairing.swedish_id, "?"),
+    )
+
+
+def pairing_notes(pairing: matching.Pairing, names: matching.Names, lang: str) -> str:
+    """Speaker notes for a pairing: every reason behind it, one per line, in plain words."""
+    head = t(
+        "seminar.pair.notes",
+        lang,
+        a=names.cities.get(pairing.french_id, "?"),
+        b=names.cities.get(pairing.swedish_id, "?"),
+    )
+    reasons = [f"- {matching.describe_reason(r, names, lang)}" for r in pairing.reasons]
+    return "\n".join([head, *(reasons or [f"- {t('seminar.pair.no_reason', lang)}"])])
+
+
+def pairing_slides(network: Network, lang: str) -> list[Slide]:
+    """The proposed French–Swedish pairings (one overview slide) and one slide per pair with a match.
+
+    Pairs and reasons come from :func:`afus.matching.seminar_pairings`; the
+    speaker notes carry every reason in plain words.
+    """
+    inputs = matching.inputs_from_network(network)
+    pairings = matching.seminar_pairings(inputs)
+    names = matching.names_from_network(network, lang)
+    titles = {int(p["id"]): _content(p, "title", lang) for _, p in network.projects.iterrows()}
+    overview_lines = []
+    for pairing in pairings:
+        first = (
+            matching.describe_reason(pairing.reasons[0], names, lang)
+            if pairing.reasons
+            else t("seminar.pair.no_reason", lang)
+        )
+        overview_lines.append(Line(f"{_pair_name(names, pairing, lang)} — {first}"))
+    overview = Slide(
+        key="pairings",
+        kind="pairings",
+        title=t("seminar.pairings.title", lang),
+        sections=(Section("", _cap(overview_lines or [Line(t("seminar.pairings.none", lang))], lang, limit=10)),),
+        notes="\n\n".join(pairing_notes(p, names, lang) for p in pairings),
+    )
+    slides = [overview]
+    for pairing in pairings:
+        if pairing.score <= 0:
+            continue
+        french = network.cities[network.cities["id"] == pairing.french_id].iloc[0]
+        swedish = network.cities[network.cities["id"] == pairing.swedish_id].iloc[0]
+        reasons = [Line(matching.describe_reason(r, names, lang)) for r in pairing.reasons]
+        project_ids: list[int] = []
+        for reason in pairing.reasons:
+            for pid in (*reason.projects_a, *reason.projects_b):
+                if pid not in project_ids and pid in titles:
+                    project_ids.append(pid)
+        city_of = dict(zip(network.projects["id"].astype(int), network.projects["city_name"], strict=True))
+        projects = [
+            Line(f"{titles[pid].text} ({city_of.get(pid, '')})", titles[pid].source_lang) for pid in project_ids
+        ]
+        slides.append(
+            Slide(
+                key=f"pair:{french['slug']}:{swedish['slug']}",
+                kind="pair",
+                title=_pair_name(names, pairing, lang),
+                subtitle=t("seminar.pair.score", lang, score=format_decimal_score(pairing.score, lang)),
+                sections=(
+                    Section(t("seminar.pair.reasons", lang), _cap(reasons, lang)),
+                    Section(t("seminar.pair.projects", lang), _cap(projects or [Line(t("common.none", lang))], lang)),
+                ),
+                chart="map",
+                city_ids=(pairing.french_id, pairing.swedish_id),
+                notes=pairing_notes(pairing, names, lang),
+            )
+        )
+    return slides
+
+
+def format_decimal_score(score: float, lang: str) -> str:
+    """A match score with one decimal, in the language's number format."""
+    return format_number(round(score, 1), lang)
+
+
+def build_slides(network: Network, options: SlideOptions, lang: str) -> list[Slide]:
+    """Every slide in presentation order, after the country/theme filters and the hand-picked order.
+
+    Order: title, the network at a glance, themes, one per city (France then
+    Sweden), one per ongoing project, the pairings, what is new since.
+    """
+    slides = [title_slide(network, options, lang), glance_slide(network, lang)]
+    slides.append(themes_slide(network, lang, options.theme_slug))
+    for _, city in network.cities.sort_values(["country", "name"]).iterrows():
+        if _city_passes(network, int(city["id"]), options):
+            slides.append(city_slide(network, city, lang))
+    for _, project in ongoing_projects(network).iterrows():
+        if _project_passes(network, project, options):
+            slides.append(project_slide(network, project, lang))
+    if not network.cities.empty:
+        slides.extend(pairing_slides(network, lang))
+    slides.append(new_since_slide(network, options.since or default_since(network, dt.date.today()), lang))
+    return pick(slides, options.picked)
+
+
+def pick(slides: Sequence[Slide], picked: Sequence[str]) -> list[Slide]:
+    """The slides named in ``picked``, in that order (unknown keys skipped); all of them when empty."""
+    if not picked:
+        return list(slides)
+    by_key = {s.key: s for s in slides}
+    seen: set[str] = set()
+    chosen = []
+    for key in picked:
+        if key in by_key and key not in seen:
+            chosen.append(by_key[key])
+            seen.add(key)
+    return chosen or list(slides)
+
+
+def parse_picked(raw: str | None) -> tuple[str, ...]:
+    """A ``?order=`` value (comma-separated slide keys) as a tuple of keys."""
+    if not raw:
+        return ()
+    return tuple(k.strip() for k in raw.split(",") if k.strip())
