@@ -44,7 +44,7 @@ def normalize_lang(value: str | None) -> str:
     return value if value in LANGS else DEFAULT_LANG
 
 
-def t(key: str, lang: str, **kwargs: object) -> str:
+def t(key: str, lang: str, /, **kwargs: object) -> str:
     """The interface string ``key`` in ``lang``, formatted with ``kwargs``.
 
     A key missing from the catalogue is a programming error (the catalogue
