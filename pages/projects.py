@@ -1,5 +1,305 @@
+"""/projects: search and filter the network's projects, open one, download what is shown.
+
+URL parameters are documented in :mod:`afus.projects`; widgets write them
+back on change, and opening a URL restores the widgets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
 import streamlit as st
 
 from afus import ui
+from afus.i18n import format_date
+from afus.projects import (
+    FILTER_PARAMS,
+    SORTS,
+    URL_PARAMS,
+    FilterOptions,
+    ProjectDetail,
+    ProjectFilters,
+    count_without_each,
+    csv_file_name,
+    describe_filter,
+    filter_options,
+    filter_projects,
+    filters_to_params,
+    parse_filters,
+    project_detail,
+    project_table,
+    table_csv,
+)
 
-st.title(ui.tr("nav.projects"))
+# Session keys of this page carry its prefix.
+KEY_Q = "projects_q"
+KEY_SORT = "projects_sort"
+KEY_TABLE = "projects_table"
+KEY_SYNCED = "projects_synced_params"  # the URL state the widgets were last set from / wrote
+KEY_SHOWN = "projects_shown_slugs"  # slugs of the rows on screen, for row selection
+FILTER_KEYS = {param: f"projects_{param}" for param in FILTER_PARAMS}
+
+
+# --- URL <-> widgets -----------------------------------------------------------------
+
+
+def filters_from_widgets() -> ProjectFilters:
+    """The filters the widgets currently hold."""
+    state = st.session_state
+    values = {attr: tuple(state.get(FILTER_KEYS[param]) or ()) for param, attr in FILTER_PARAMS.items()}
+    return ProjectFilters(query=(state.get(KEY_Q) or "").strip(), sort=state.get(KEY_SORT) or SORTS[0], **values)
+
+
+def set_widgets(filters: ProjectFilters) -> None:
+    """Put ``filters`` into the widgets (before they are drawn, or from a callback)."""
+    st.session_state[KEY_Q] = filters.query
+    st.session_state[KEY_SORT] = filters.sort
+    for param, attr in FILTER_PARAMS.items():
+        st.session_state[FILTER_KEYS[param]] = list(getattr(filters, attr))
+
+
+def write_url(filters: ProjectFilters) -> None:
+    """Make the URL say ``filters`` (leaving ``lang`` and other pages' parameters alone)."""
+    params = filters_to_params(filters)
+    for name in URL_PARAMS:
+        ui.set_query_param(name, params.get(name))
+    st.session_state[KEY_SYNCED] = params
+
+
+def on_widget_change() -> None:
+    write_url(filters_from_widgets())
+
+
+def on_clear(param: str | None = None) -> None:
+    """Clear one filter (``param``) or, with ``None``, the search and every filter."""
+    current = filters_from_widgets()
+    filters = current.cleared() if param is None else current.without(param)
+    set_widgets(filters)
+    write_url(filters)
+
+
+def on_row_selected() -> None:
+    rows = st.session_state[KEY_TABLE].selection.rows
+    shown = st.session_state.get(KEY_SHOWN) or []
+    if rows and rows[0] < len(shown):
+        st.query_params["project"] = shown[rows[0]]
+
+
+def read_url(network) -> ProjectFilters:  # noqa: ANN001
+    """Filters from the URL; the widgets follow when the URL changed since they last did."""
+    raw = {name: st.query_params.get_all(name) for name in URL_PARAMS}
+    parsed = parse_filters(raw, network)
+    if parsed.ignored:
+        values = ", ".join(f"{name}={value[:60]}" for name, value in parsed.ignored)
+        st.warning(ui.escape_markdown(ui.tr("projects.ignored", values=values)))
+    canonical = filters_to_params(parsed.filters)
+    if st.session_state.get(KEY_SYNCED) != canonical or KEY_Q not in st.session_state:
+        set_widgets(parsed.filters)
+        st.session_state[KEY_SYNCED] = canonical
+    return parsed.filters
+
+
+# --- the list --------------------------------------------------------------------------
+
+
+def filter_widgets(options: FilterOptions) -> None:
+    st.text_input(
+        ui.tr("projects.filter.q"),
+        key=KEY_Q,
+        placeholder=ui.tr("projects.filter.q.placeholder"),
+        help=ui.tr("projects.filter.q.help"),
+        on_change=on_widget_change,
+        max_chars=200,
+    )
+    columns = st.columns(3)
+    for position, param in enumerate(FILTER_PARAMS):
+        labels = options.for_param(param)
+        with columns[position % 3]:
+            st.multiselect(
+                ui.tr(f"projects.filter.{param}"),
+                list(labels),
+                key=FILTER_KEYS[param],
+                format_func=labels.__getitem__,
+                placeholder=ui.tr("projects.filter.any"),
+                on_change=on_widget_change,
+            )
+    left, right = st.columns([1, 2], vertical_alignment="bottom")
+    with left:
+        st.selectbox(
+            ui.tr("projects.filter.sort"),
+            SORTS,
+            key=KEY_SORT,
+            format_func=lambda sort: ui.tr(f"projects.sort.{sort}"),
+            on_change=on_widget_change,
+        )
+    with right:
+        st.button(ui.tr("projects.clear"), key="projects_clear", on_click=on_clear, icon=":material/filter_alt_off:")
+
+
+def empty_result(network, filters: ProjectFilters, options: FilterOptions) -> None:  # noqa: ANN001
+    """Say why nothing shows and offer the ways to widen the search."""
+    if network.projects.empty:
+        st.info(ui.tr("projects.empty.store"))
+        return
+    lang = ui.lang()
+    active = filters.active()
+    lines = [f"- {ui.escape_markdown(describe_filter(p, filters, options, lang))}" for p in active]
+    st.warning(ui.escape_markdown(ui.tr("projects.empty.title")) + "\n\n" + "\n".join(lines))
+    st.markdown(ui.escape_markdown(ui.tr("projects.empty.widen")))
+    counts = count_without_each(network, filters, lang)
+    for param in active:
+        label = describe_filter(param, filters, options, lang)
+        st.button(
+            ui.escape_markdown(ui.tr("projects.empty.without", filter=label, count=counts[param])),
+            key=f"projects_remove_{param}",
+            on_click=on_clear,
+            args=(param,),
+            icon=":material/close:",
+        )
+    if filters.query:
+        st.caption(ui.tr("projects.empty.search_tip"))
+
+
+def project_list(network) -> None:  # noqa: ANN001
+    lang = ui.lang()
+    st.caption(ui.tr("projects.intro"))
+    filters = read_url(network)
+    options = filter_options(network, lang)
+    filter_widgets(options)
+
+    shown = filter_projects(network, filters, lang)
+    if shown.empty:
+        empty_result(network, filters, options)
+        return
+    table = project_table(network, shown, lang)
+    st.session_state[KEY_SHOWN] = list(table.index)
+    total = len(network.projects)
+    st.caption(ui.tr("projects.count.of", shown=len(table), total=total) if filters.active() else count_label(total))
+    st.dataframe(
+        table,
+        hide_index=True,
+        key=KEY_TABLE,
+        on_select=on_row_selected,
+        selection_mode="single-row",
+    )
+    st.caption(ui.tr("projects.open_hint"))
+    st.download_button(
+        ui.tr("projects.download"),
+        data=table_csv(table),
+        file_name=csv_file_name(filters, dt.date.today()),
+        mime="text/csv",
+        help=ui.tr("projects.download.help"),
+        key="projects_download",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def count_label(count: int) -> str:
+    return ui.tr("projects.count.one") if count == 1 else ui.tr("projects.count.other", count=count)
+
+
+# --- one project -------------------------------------------------------------------------
+
+
+def project_view(detail: ProjectDetail) -> None:
+    lang = ui.lang()
+    back = st.session_state.get(KEY_SYNCED) or {}
+    st.page_link("pages/projects.py", label=ui.tr("projects.back_to_list"), icon=":material/arrow_back:", query_params=back)
+    st.title(ui.escape_markdown(detail.title.text))
+    if detail.title.fallback:
+        st.caption(ui.tr("common.fallback", lang=detail.title.lang.upper()))
+
+    main, side = st.columns([2, 1])
+    with main:
+        st.subheader(ui.tr("projects.detail.summary"))
+        if detail.summary.text:
+            note = None if detail.title.fallback else detail.summary
+            ui.text(detail.summary.text, fallback_note=note)
+            if detail.summary.translated:
+                original = ui.tr(f"projects.langname.{detail.source_lang}")
+                st.caption(ui.tr("projects.detail.translated", lang=original))
+        else:
+            st.markdown(ui.escape_markdown(ui.tr("projects.detail.no_summary")))
+
+        st.subheader(ui.tr("projects.detail.themes"))
+        if detail.themes:
+            for tag in detail.themes:
+                st.page_link(
+                    "pages/themes.py",
+                    label=ui.escape_markdown(f"{ui.tr(f'framework.{tag.framework}')} — {tag.name}"),
+                    query_params={"theme": tag.slug},
+                    icon=":material/sell:",
+                )
+        else:
+            st.markdown(ui.escape_markdown(ui.tr("common.none")))
+
+        st.subheader(ui.tr("projects.detail.links"))
+        if detail.links:
+            for link in detail.links:
+                ui.safe_link(link.label, link.url)
+        else:
+            st.markdown(ui.escape_markdown(ui.tr("projects.detail.no_links")))
+
+    with side:
+        st.subheader(ui.tr("projects.detail.city"))
+        st.page_link(
+            "pages/cities.py",
+            label=ui.escape_markdown(f"{detail.city.name} ({ui.tr(f'country.{detail.country}')})"),
+            query_params={"city": detail.city.slug},
+            icon=":material/location_city:",
+        )
+        st.page_link(
+            "pages/projects.py",
+            label=ui.escape_markdown(ui.tr("projects.detail.more_in_city", city=detail.city.name)),
+            query_params={"city": detail.city.slug},
+            icon=":material/list:",
+        )
+        st.subheader(ui.tr("projects.detail.partners"))
+        if detail.partners:
+            for partner in detail.partners:
+                st.page_link(
+                    "pages/cities.py",
+                    label=ui.escape_markdown(partner.name),
+                    query_params={"city": partner.slug},
+                    icon=":material/handshake:",
+                )
+        else:
+            st.markdown(ui.escape_markdown(ui.tr("projects.detail.no_partners")))
+
+        st.subheader(ui.tr("projects.detail.status"))
+        st.markdown(ui.escape_markdown(ui.tr(f"status.{detail.status}")))
+
+        st.subheader(ui.tr("projects.detail.dates"))
+        if detail.start_date or detail.end_date:
+            if detail.start_date:
+                st.markdown(ui.escape_markdown(ui.tr("projects.detail.start", date=format_date(detail.start_date, lang))))
+            if detail.end_date:
+                st.markdown(ui.escape_markdown(ui.tr("projects.detail.end", date=format_date(detail.end_date, lang))))
+        else:
+            st.markdown(ui.escape_markdown(ui.tr("projects.detail.no_dates")))
+
+        st.subheader(ui.tr("projects.detail.contact"))
+        contact = " · ".join(part for part in (detail.contact_name, detail.contact_email) if part)
+        st.markdown(ui.escape_markdown(contact or ui.tr("projects.detail.no_contact")))
+
+        st.subheader(ui.tr("projects.detail.source"))
+        st.markdown(ui.escape_markdown(detail.source or ui.tr("projects.detail.no_source")))
+        if detail.updated_at:
+            st.caption(ui.tr("projects.detail.updated", date=format_date(detail.updated_at.date(), lang)))
+
+
+# --- page ----------------------------------------------------------------------------------
+
+network = ui.network()
+project_slug = ui.query_param("project")
+if project_slug is None:
+    st.title(ui.tr("nav.projects"))
+    project_list(network)
+else:
+    found = project_detail(network, project_slug, ui.lang())
+    if found is None:
+        st.title(ui.tr("nav.projects"))
+        ui.not_found(ui.tr("projects.not_found", slug=project_slug[:80]), "pages/projects.py", ui.tr("nav.projects"))
+    else:
+        project_view(found)

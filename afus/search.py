@@ -1,0 +1,164 @@
+"""Free-text search over the network: case-, accent- and alias-insensitive (pure functions).
+
+How a query matches (the same rules for projects and cities):
+
+* Text is folded with :func:`afus.text.fold` (``Umeå`` -> ``umea``,
+  ``cœur`` -> ``coeur``) and cut into words at anything that is not a letter
+  or a digit, so ``a-b``, ``a b`` and ``a–b`` are the same query.
+* French elisions in the query are dropped (``l'énergie`` searches
+  ``energie``); the haystack keeps them, so nothing is lost.
+* Every query word must match (AND), each as the *start* of a word of the
+  haystack: ``circul`` finds ``circulaire``, ``ren`` does not find ``urban``.
+* An empty query matches everything.
+
+The haystack of a project holds its title and summary in every language it
+has, its city's name and aliases (``Göteborg``, ``Goteborg`` for
+Gothenburg) and the names of its themes in every language. It is built once
+per network snapshot (:func:`project_index`), so a search is a handful of
+vectorised substring tests, fast at tens of thousands of projects.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from afus.network import Network
+from afus.text import fold, tokens
+
+# French elided articles and pronouns before an apostrophe (straight or curly).
+_ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)['’ʼ`´]", re.IGNORECASE)
+
+
+def query_terms(query: str | None) -> list[str]:
+    """The folded words a query is made of, without French elisions: ``"L'Énergie"`` -> ``["energie"]``."""
+    if not query:
+        return []
+    return tokens(_ELISION.sub(" ", fold(query)))
+
+
+def haystack_text(values: Iterable[object]) -> str:
+    """One searchable string from several texts: folded words, each preceded by a space."""
+    words: list[str] = []
+    for value in values:
+        if value is None or (isinstance(value, float) and value != value):
+            continue
+        words.extend(tokens(str(value)))
+    return " " + " ".join(words) + " " if words else " "
+
+
+def matches(haystacks: pd.Series, query: str | None) -> pd.Series:
+    """Boolean mask: which haystacks contain every word of ``query`` as a word start."""
+    mask = pd.Series(True, index=haystacks.index)
+    for term in query_terms(query):
+        mask &= haystacks.str.contains(" " + term, regex=False)
+    return mask
+
+
+def _translated_values(translations: object, fields: tuple[str, ...]) -> list[str]:
+    out: list[str] = []
+    if isinstance(translations, dict):
+        for per_lang in translations.values():
+            if isinstance(per_lang, dict):
+                out.extend(str(per_lang[f]) for f in fields if per_lang.get(f))
+    return out
+
+
+def _aliases(value: object) -> list[str]:
+    return [a for a in str(value or "").split("|") if a.strip()]
+
+
+def city_haystacks(cities: pd.DataFrame) -> pd.Series:
+    """Searchable text per city id: name, aliases, country code, profile and its translations."""
+    texts = [
+        haystack_text(
+            [row["name"], *_aliases(row["aliases"]), row.get("profile", ""),
+             *_translated_values(row.get("translations"), ("name", "profile"))]
+        )
+        for _, row in cities.iterrows()
+    ]
+    return pd.Series(texts, index=cities["id"].to_numpy(), dtype="str")
+
+
+def theme_names(themes: pd.DataFrame) -> dict[int, list[str]]:
+    """Every name of every theme, in all languages, by theme id."""
+    return {
+        int(row["id"]): [row["name"], *_translated_values(row["translations"], ("name",))]
+        for _, row in themes.iterrows()
+    }
+
+
+def project_haystacks(network: Network) -> pd.Series:
+    """Searchable text per project id (see the module docstring for what it holds)."""
+    projects = network.projects
+    city_words = {
+        int(row["id"]): [row["name"], *_aliases(row["aliases"])] for _, row in network.cities.iterrows()
+    }
+    names = theme_names(network.themes)
+    themes_by_project: dict[int, list[str]] = {}
+    for project_id, theme_id in network.project_themes[["project_id", "theme_id"]].itertuples(index=False):
+        themes_by_project.setdefault(int(project_id), []).extend(names.get(int(theme_id), []))
+    texts = [
+        haystack_text(
+            [title, summary, *_translated_values(translations, ("title", "summary")),
+             *city_words.get(int(city_id), []), *themes_by_project.get(int(pid), [])]
+        )
+        for pid, title, summary, translations, city_id in zip(
+            projects["id"], projects["title"], projects["summary"], projects["translations"],
+            projects["city_id"], strict=True,
+        )
+    ]
+    return pd.Series(texts, index=projects["id"].to_numpy(), dtype="str")
+
+
+@dataclass(frozen=True)
+class ProjectIndex:
+    """The search haystacks of one network snapshot."""
+
+    version: int
+    haystacks: pd.Series  # folded text, indexed by project id
+
+    def matching_ids(self, query: str | None) -> pd.Index:
+        """Project ids whose haystack matches ``query`` (all of them for an empty query)."""
+        return self.haystacks.index[matches(self.haystacks, query).to_numpy()]
+
+
+_MEMO: list[tuple[Network, ProjectIndex]] = []
+_MEMO_LOCK = threading.Lock()
+_MEMO_SIZE = 4
+
+
+def project_index(network: Network) -> ProjectIndex:
+    """The search index of ``network``, built once per snapshot and then reused.
+
+    Snapshots are cached per data version by the caller, so the identity of
+    the :class:`Network` object is the key; the memo holds a reference to
+    it, so an identity cannot be reused while it is remembered.
+    """
+    with _MEMO_LOCK:
+        for known, index in _MEMO:
+            if known is network:
+                return index
+    index = ProjectIndex(network.version, project_haystacks(network))
+    with _MEMO_LOCK:
+        _MEMO.insert(0, (network, index))
+        del _MEMO[_MEMO_SIZE:]
+    return index
+
+
+def search_projects(network: Network, query: str | None) -> pd.DataFrame:
+    """The projects of ``network`` matching ``query``, in the snapshot's order."""
+    ids = project_index(network).matching_ids(query)
+    return network.projects[network.projects["id"].isin(ids)]
+
+
+def search_cities(cities: pd.DataFrame, query: str | None) -> pd.DataFrame:
+    """The cities matching ``query`` by name, alias (``Goteborg``), or profile."""
+    if not query_terms(query):
+        return cities
+    mask = matches(city_haystacks(cities), query)
+    return cities[mask.to_numpy()]
