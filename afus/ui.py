@@ -6,6 +6,7 @@ Everything else in ``afus`` is free of Streamlit.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection
 
 import streamlit as st
 from sqlalchemy import Engine
@@ -135,3 +136,39 @@ def not_found(message: str, back_page: str, back_label: str) -> None:
     """A friendly "not found" with a way back; never a traceback."""
     st.warning(f"**{escape_markdown(tr('common.not_found.title'))}** — {escape_markdown(message)}")
     st.page_link(back_page, label=tr("common.back", page=back_label), icon=":material/arrow_back:")
+
+
+# --- charts ---------------------------------------------------------------------
+
+
+def chart(figure, caption: str, data, *, key: str | None = None) -> None:  # noqa: ANN001
+    """A plotly figure with its text alternative: a caption and its data as a table.
+
+    ``data`` is a DataFrame with localized column names. The figure is drawn
+    with :data:`afus.charts.PLOTLY_CONFIG` (offline base maps).
+    """
+    from afus.charts import PLOTLY_CONFIG
+
+    st.plotly_chart(figure, config=PLOTLY_CONFIG, key=key, on_select="ignore", alt=caption)
+    st.caption(escape_markdown(caption))
+    with st.expander(tr("browse.chart_data")):
+        st.dataframe(data, hide_index=True)
+
+
+def bind_to_url(key: str, param: str, valid: Collection[str] | None = None, default: str = "") -> Callable[[], None]:
+    """Keep widget ``key`` and query parameter ``param`` in step, both ways.
+
+    Call it just before drawing the widget and pass the returned callback as
+    its ``on_change``: opening or following a URL sets the widget from
+    ``?param=`` (values not in ``valid`` fall back to ``default``), and a
+    widget change writes the value back to the URL (removed when empty).
+    """
+    url_value = query_param(param)
+    wanted = url_value if url_value is not None and (valid is None or url_value in valid) else default
+    if st.session_state.get(key, default) != wanted or key not in st.session_state:
+        st.session_state[key] = wanted
+
+    def _write_to_url() -> None:
+        set_query_param(param, st.session_state.get(key) or None)
+
+    return _write_to_url
