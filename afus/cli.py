@@ -30,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     p = sub.add_parser("init", help="create or upgrade the schema and seed an empty store")
     p.set_defaults(func=cmd_init)
+    from afus.cli_workspace import add_commands as add_workspace_commands
+
+    add_workspace_commands(sub)
     return parser
 
 

@@ -199,3 +199,55 @@ class DataVersion(Base):
     changed_at: Mapped[dt.datetime] = mapped_column(
         DateTime, default=_now, server_default=func.current_timestamp(), nullable=False
     )
+
+
+# --- coordinator workspace: accounts, sign-in attempts, audit log ------------
+
+from sqlalchemy import Index  # noqa: E402  (kept with the models that use it)
+
+ROLES = ("coordinator", "admin")
+
+
+class User(Base):
+    """A coordinator or admin account. Reading needs no account; writing does."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True, nullable=False)
+    password_hash: Mapped[str] = mapped_column(String(300), nullable=False)
+    role: Mapped[str] = mapped_column(String(20), nullable=False)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    # Bumped when the password changes or the account is disabled: a session
+    # signed in under an older epoch ends at its next action.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, nullable=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now, nullable=False)
+
+
+class LoginAttempt(Base):
+    """Failed sign-in attempts per (folded) name, for the growing delay."""
+
+    __tablename__ = "login_attempts"
+
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    last_failure_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class AuditEntry(Base):
+    """One write: who, when, which item, what it was before and after."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_item", "kind", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, nullable=False, index=True)
+    actor: Mapped[str] = mapped_column(String(120), nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    item_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    item_label: Mapped[str] = mapped_column(String(300), default="", nullable=False)
+    action: Mapped[str] = mapped_column(String(20), nullable=False)
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
