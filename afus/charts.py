@@ -183,3 +183,93 @@ def heatmap(matrix: pd.DataFrame, *, colorbar_title: str, max_label_chars: int =
         font=FONT,
     )
     return fig
+
+
+# --- peer finder ------------------------------------------------------------------
+
+LINK_COLOUR = "#4D4D4D"
+LINK_WIDTHS = (1.5, 3.0, 5.5)  # weak, medium, strong thirds of the best score
+LABELLED_NODES_MAX = 30  # above this, city names show on hover only
+
+
+def peer_network_map(
+    cities: pd.DataFrame,
+    links: Sequence[tuple[int, int, float]],
+    country_labels: Mapping[str, str],
+    *,
+    link_label: str,
+    focus_slug: str | None = None,
+    height: int = 560,
+) -> go.Figure:
+    """Cities on the map joined by their matches; a thicker line is a stronger match.
+
+    ``cities`` needs ``id``, ``slug``, ``name``, ``country``, ``latitude``,
+    ``longitude``; ``links`` are (city id, city id, score). Only cities on a
+    link (and the focused one) are drawn; links are grouped in three widths
+    (thirds of the best score) so the figure stays small at any size.
+    """
+    linked = {i for a, b, _ in links for i in (a, b)}
+    shown = cities[cities["id"].isin(linked) | (cities["slug"] == focus_slug)]
+    fig = member_map(shown, country_labels, focus_slug=focus_slug, height=height)
+    if len(shown) > LABELLED_NODES_MAX:
+        fig.update_traces(mode="markers")
+    where = {int(r.id): (r.latitude, r.longitude) for r in shown.itertuples() if r.latitude == r.latitude}
+    best = max((s for _, _, s in links), default=0.0)
+    line_traces = []
+    for level, width in enumerate(LINK_WIDTHS):
+        lat: list[float | None] = []
+        lon: list[float | None] = []
+        for a, b, score in links:
+            bucket = min(2, int(3 * score / best)) if best > 0 else 0
+            if bucket != level or a not in where or b not in where:
+                continue
+            lat += [where[a][0], where[b][0], None]
+            lon += [where[a][1], where[b][1], None]
+        if lat:
+            line_traces.append(
+                go.Scattergeo(
+                    lat=lat,
+                    lon=lon,
+                    mode="lines",
+                    line=dict(width=width, color=LINK_COLOUR),
+                    opacity=0.55,
+                    hoverinfo="skip",
+                    name=link_label,
+                    legendgroup="links",
+                    showlegend=not line_traces,  # one legend entry for all widths
+                )
+            )
+    # Lines first, so the city markers are drawn on top of them.
+    return go.Figure(data=line_traces + list(fig.data), layout=fig.layout)
+
+
+def score_heatmap(matrix: pd.DataFrame, *, colorbar_title: str, max_label_chars: int = 24) -> go.Figure:
+    """A symmetric city × city score heatmap, scores shown with one decimal; full names on hover."""
+    labels = [str(c) for c in matrix.columns]
+    shown = _unique_short_labels(labels, max_label_chars)
+    z = matrix.to_numpy(dtype=float).round(2).tolist()
+    top = max([max(r) for r in z if r] + [1.0])
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=shown,
+            y=shown,
+            customdata=[[(row, col) for col in labels] for row in labels],
+            colorscale=HEATMAP_SCALE,
+            zmin=0,
+            zmax=top,
+            texttemplate="%{z:.1f}" if len(labels) <= 15 else None,
+            hovertemplate="%{customdata[0]} · %{customdata[1]}: %{z:.2f}<extra></extra>",
+            colorbar=dict(title=dict(text=colorbar_title)),
+            xgap=1,
+            ygap=1,
+        )
+    )
+    fig.update_layout(
+        height=max(320, 26 * len(labels) + 200),
+        margin=dict(l=10, r=10, t=10, b=10),
+        xaxis=dict(side="top", tickangle=-45, automargin=True),
+        yaxis=dict(autorange="reversed", automargin=True),
+        font=FONT,
+    )
+    return fig

@@ -43,6 +43,23 @@ def network() -> Network:
     return _network(url, db.data_version(_engine(url)))
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _match_inputs(url: str, version: int):  # noqa: ANN202 (afus.matching.MatchInputs)
+    from afus.matching import inputs_from_network
+
+    return inputs_from_network(_network(url, version))
+
+
+def match_inputs():  # noqa: ANN201 (afus.matching.MatchInputs)
+    """Peer-matching inputs of the current snapshot (rebuilt only when the data changed).
+
+    The score matrix and seminar pairings are memoised on it, so they too are
+    computed once per data version.
+    """
+    url = db.database_url()
+    return _match_inputs(url, db.data_version(_engine(url)))
+
+
 # --- language -----------------------------------------------------------------
 
 

@@ -1,5 +1,290 @@
+"""Peer finder: ranked peers with their reasons, two cities side by side, the network, seminar pairings.
+
+URL: ``?city=<slug>`` (the asking city), ``&with=<slug>`` (compare),
+``&theme=<slug>`` and ``&other=1`` (filters). The URL is the source of
+truth; widgets write their value back to it.
+"""
+
+import pandas as pd
 import streamlit as st
 
-from afus import ui
+from afus import matching, peer_view, ui
+from afus.charts import peer_network_map, score_heatmap
+from afus.i18n import format_number
+
+PEERS_PAGE = "pages/peers.py"
+PEERS_SHOWN = 10
+
+
+# --- URL <-> widgets --------------------------------------------------------------
+
+
+def _other_changed() -> None:
+    ui.set_query_param("other", "1" if st.session_state.get("peers_other") else None)
+
+
+# --- render helpers -----------------------------------------------------------------
+
+
+def _score(value: float) -> str:
+    return format_number(round(value, 1), ui.lang())
+
+
+def _contact(contact: peer_view.Contact) -> None:
+    if contact.is_empty:
+        st.caption(ui.tr("peers.contact.none"))
+    else:
+        parts = " · ".join(ui.escape_markdown(p) for p in (contact.name, contact.email) if p)
+        st.markdown(f"**{ui.escape_markdown(ui.tr('peers.contact'))}**: {parts}")
+
+
+def _project_links(projects: tuple[peer_view.ProjectRef, ...]) -> None:
+    for ref in projects:
+        label = f"{ref.title} — {ref.city_name} ({ui.tr('status.' + ref.status)})"
+        st.page_link(
+            "pages/projects.py",
+            label=ui.escape_markdown(label),
+            query_params={"project": ref.slug},
+            icon=":material/work:",
+        )
+
+
+def _sentences(sentences: tuple[str, ...]) -> None:
+    st.markdown("\n".join(f"- {ui.escape_markdown(s)}" for s in sentences))
+
+
+def _peer_card(card: peer_view.PeerCard, city_slug: str) -> None:
+    with st.container(border=True, key=f"peers_card_{card.slug}"):
+        st.subheader(ui.escape_markdown(card.name))
+        caption = ui.tr(f"country.{card.country}")
+        if card.country_factor > 1:
+            caption += " · " + ui.tr("peers.cross_country", factor=format_number(card.country_factor, ui.lang()))
+        st.caption(caption)
+        st.progress(card.share, text=ui.tr("peers.score", score=_score(card.score)))
+        st.markdown(f"**{ui.tr('peers.reasons')}**")
+        _sentences(card.sentences)
+        if card.projects:
+            st.markdown(f"**{ui.tr('peers.projects')}**")
+            _project_links(card.projects)
+        _contact(card.contact)
+        left, right = st.columns(2)
+        with left:
+            st.page_link(
+                PEERS_PAGE,
+                label=ui.tr("peers.link.compare"),
+                query_params={"city": city_slug, "with": card.slug},
+                icon=":material/compare_arrows:",
+            )
+        with right:
+            st.page_link(
+                "pages/cities.py",
+                label=ui.tr("peers.link.profile"),
+                query_params={"city": card.slug},
+                icon=":material/location_city:",
+            )
+
+
+def _suggestions(inputs: matching.MatchInputs, city_id: int, names: matching.Names) -> None:
+    cards = peer_view.suggestion_cards(inputs, matching.suggestions(inputs, city_id), names)
+    if not cards:
+        return
+    st.subheader(ui.tr("peers.suggestions.title"))
+    for card in cards:
+        with st.container(border=True):
+            st.markdown(f"**{ui.escape_markdown(card.name)}** ({ui.tr('country.' + card.country)})")
+            if card.themes:
+                st.caption(ui.escape_markdown(f"{ui.tr('peers.suggestion.works_on')}: " + " · ".join(card.themes)))
+            st.page_link(
+                PEERS_PAGE, label=ui.tr("peers.link.peers", city=card.name), query_params={"city": card.slug}, icon=":material/hub:"
+            )
+    st.caption(ui.tr("peers.suggestions.help"))
+
+
+def _side(side: peer_view.CitySide) -> None:
+    st.subheader(ui.escape_markdown(side.name))
+    st.caption(ui.tr(f"country.{side.country}"))
+    st.markdown(f"**{ui.tr('peers.compare.offers')}**")
+    if not side.offers:
+        st.caption(ui.tr("peers.compare.nothing"))
+    for theme, projects in side.offers:
+        st.markdown(f"- {ui.escape_markdown(theme)}")
+        _project_links(projects)
+    st.markdown(f"**{ui.tr('peers.compare.seeks')}**")
+    if side.seeks:
+        _sentences(side.seeks)
+    else:
+        st.caption(ui.tr("peers.compare.nothing"))
+    _contact(side.contact)
+
+
+def _compare(net, inputs, names, city_id: int, with_id: int) -> None:  # noqa: ANN001
+    a, b = inputs.name_of(city_id), inputs.name_of(with_id)
+    st.header(ui.escape_markdown(ui.tr("peers.compare.title", a=a, b=b)))
+    match = matching.pair_match(inputs, city_id, with_id)
+    if match.score > 0:
+        st.progress(1.0, text=ui.tr("peers.score", score=_score(match.score)))
+        _sentences(tuple(matching.describe_reason(r, names, ui.lang()) for r in match.reasons))
+    else:
+        st.info(ui.tr("peers.compare.none"))
+    left, right = st.columns(2)
+    with left:
+        _side(peer_view.city_side(net, inputs, city_id, names, ui.lang()))
+    with right:
+        _side(peer_view.city_side(net, inputs, with_id, names, ui.lang()))
+
+
+def _ranking(net, inputs, names, city_id: int, city_slug: str, theme_id: int | None, other: bool) -> None:  # noqa: ANN001
+    city_name = inputs.name_of(city_id)
+    st.header(ui.escape_markdown(ui.tr("peers.ranked.title", city=city_name)))
+    if not matching.has_activity(inputs, city_id):
+        st.info(ui.tr("peers.no_data", city=city_name))
+        _suggestions(inputs, city_id, names)
+        return
+    themes = [theme_id] if theme_id is not None else None
+    total = matching.count_peers(inputs, city_id, other_country_only=other, theme_ids=themes)
+    if total == 0:
+        st.info(ui.tr("peers.no_match", city=city_name))
+        _suggestions(inputs, city_id, names)
+        return
+    matches = matching.peer_scores(inputs, city_id, other_country_only=other, theme_ids=themes, limit=PEERS_SHOWN)
+    st.caption(ui.tr("peers.ranked.count", shown=len(matches), total=total))
+    for card in peer_view.peer_cards(net, matches, names, ui.lang()):
+        _peer_card(card, city_slug)
+
+
+def _network_picture(net, inputs, city_slug: str | None) -> None:  # noqa: ANN001
+    links = matching.strongest_links(inputs, limit=peer_view.NETWORK_LINKS_MAX)
+    if not links:
+        st.info(ui.tr("peers.network.none"))
+        return
+    total = int((matching.score_matrix(inputs) > 0).sum() // 2)
+    labels = {c: ui.tr(f"country.{c}") for c in ("FR", "SE")}
+    figure = peer_network_map(net.cities, links, labels, link_label=ui.tr("peers.network.link"), focus_slug=city_slug)
+    city = ui.tr("peers.col.city")
+    data = pd.DataFrame(
+        [(inputs.name_of(a), inputs.name_of(b), round(s, 2)) for a, b, s in links],
+        columns=[f"{city} 1", f"{city} 2", ui.tr("peers.col.score")],
+    )
+    ui.chart(figure, ui.tr("peers.network.caption", shown=len(links), total=total), data, key="peers_network_map")
+
+
+def _heatmap(inputs, city_id: int | None) -> None:  # noqa: ANN001
+    frame, total = peer_view.heatmap_frame(inputs, focus_id=city_id)
+    if frame.empty:
+        st.info(ui.tr("peers.network.none"))
+        return
+    figure = score_heatmap(frame, colorbar_title=ui.tr("peers.heatmap.colorbar"))
+    data = frame.round(2).rename_axis(ui.tr("peers.col.city")).reset_index()
+    ui.chart(figure, ui.tr("peers.heatmap.caption", shown=len(frame), total=total), data, key="peers_heatmap")
+
+
+def _pairings(inputs, names) -> None:  # noqa: ANN001
+    st.caption(ui.tr("peers.pairings.caption"))
+    pairings = matching.seminar_pairings(inputs)
+    if not pairings:
+        st.info(ui.tr("peers.pairings.empty"))
+        return
+    st.dataframe(matching.pairings_table(pairings, names, ui.lang()), hide_index=True, key="peers_pairings_table")
+    st.download_button(
+        ui.tr("peers.pairings.download"),
+        # BOM: spreadsheet programs then read the accents of Umeå or Malmö correctly.
+        data=matching.pairings_csv(pairings, names, ui.lang()).encode("utf-8-sig"),
+        file_name="afus-seminar-pairings.csv",
+        mime="text/csv",
+        key="peers_pairings_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+# --- the page -------------------------------------------------------------------------
 
 st.title(ui.tr("nav.peers"))
+st.caption(ui.tr("peers.intro"))
+
+net = ui.network()
+inputs = ui.match_inputs()
+names = matching.names_from_network(net, ui.lang())
+
+city_slug = ui.query_param("city")
+with_slug = ui.query_param("with")
+theme_slug = ui.query_param("theme")
+other = ui.query_param("other") == "1"
+city_id = inputs.city_id_for(city_slug) if city_slug else None
+with_id = inputs.city_id_for(with_slug) if with_slug else None
+theme_options = peer_view.matchable_themes(net, inputs, names)
+theme_ids = {slug: int(net.theme_by_slug(slug)["id"]) for slug, _ in theme_options}
+theme_id = theme_ids.get(theme_slug) if theme_slug else None
+
+if city_slug and city_id is None:
+    ui.not_found(ui.tr("peers.unknown_city", slug=city_slug), PEERS_PAGE, ui.tr("nav.peers"))
+
+city_names = dict(zip(inputs.city_slugs, inputs.city_names))
+left, right = st.columns(2)
+with left:
+    city_changed = ui.bind_to_url("peers_city", "city", inputs.city_slugs, default=None)
+    st.selectbox(
+        ui.tr("peers.city.label"),
+        list(inputs.city_slugs),
+        index=None,
+        format_func=lambda slug: city_names.get(slug, slug),
+        placeholder=ui.tr("peers.city.placeholder"),
+        key="peers_city",
+        on_change=city_changed,
+    )
+with right:
+    with_changed = ui.bind_to_url("peers_with", "with", inputs.city_slugs, default=None)
+    st.selectbox(
+        ui.tr("peers.with.label"),
+        list(inputs.city_slugs),
+        index=None,
+        format_func=lambda slug: city_names.get(slug, slug),
+        placeholder=ui.tr("peers.with.placeholder"),
+        key="peers_with",
+        on_change=with_changed,
+        disabled=city_id is None,
+    )
+
+if city_id is None:
+    st.info(ui.tr("peers.pick_city"))
+else:
+    if theme_slug and theme_id is None:
+        st.warning(ui.escape_markdown(ui.tr("peers.unknown_theme", slug=theme_slug)))
+    left, right = st.columns(2)
+    with left:
+        theme_changed = ui.bind_to_url("peers_theme", "theme", theme_ids, default=None)
+        theme_labels = dict(theme_options)
+        st.selectbox(
+            ui.tr("peers.filter.theme"),
+            [slug for slug, _ in theme_options],
+            index=None,
+            format_func=lambda slug: theme_labels.get(slug, slug),
+            placeholder=ui.tr("peers.filter.all_themes"),
+            key="peers_theme",
+            on_change=theme_changed,
+        )
+    with right:
+        st.session_state["peers_other"] = other  # the URL decides, the toggle writes it back
+        st.toggle(ui.tr("peers.filter.other_country"), key="peers_other", on_change=_other_changed)
+
+    if with_slug and with_id is None:
+        st.warning(ui.escape_markdown(ui.tr("peers.unknown_with", slug=with_slug)))
+    elif with_id is not None and with_id == city_id:
+        st.info(ui.tr("peers.compare.same"))
+    elif with_id is not None:
+        _compare(net, inputs, names, city_id, with_id)
+
+    _ranking(net, inputs, names, city_id, city_slug, theme_id, other)
+
+with st.expander(ui.tr("peers.how.title")):
+    st.markdown(ui.escape_markdown(ui.tr("peers.how.body")))
+
+network_tab, heatmap_tab, pairings_tab = st.tabs(
+    [ui.tr("peers.section.network"), ui.tr("peers.section.heatmap"), ui.tr("peers.section.pairings")]
+)
+with network_tab:
+    _network_picture(net, inputs, city_slug if city_id is not None else None)
+with heatmap_tab:
+    _heatmap(inputs, city_id)
+with pairings_tab:
+    _pairings(inputs, names)

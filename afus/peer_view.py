@@ -1,0 +1,214 @@
+"""What the peer finder page shows, shaped from the matches and the network snapshot.
+
+Pure functions (no Streamlit, no database): they turn :mod:`afus.matching`
+results into small dataclasses with names, sentences and project titles in
+the interface language. Text in them is user content: render it safely.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from afus.i18n import localized
+from afus.matching import (
+    MatchInputs,
+    Names,
+    PeerMatch,
+    Suggestion,
+    city_themes,
+    describe_reason,
+    score_matrix,
+    score_share,
+)
+
+HEATMAP_CITIES_MAX = 25
+NETWORK_LINKS_MAX = 150
+
+
+@dataclass(frozen=True)
+class ProjectRef:
+    """A project to look at: its slug (for ``/projects?project=``), title and where it runs."""
+
+    slug: str
+    title: str
+    city_name: str
+    status: str
+    contact_name: str
+    contact_email: str
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    email: str
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.name or self.email)
+
+
+@dataclass(frozen=True)
+class PeerCard:
+    """One ranked peer as shown: score bar share, reasons in words, projects and contact."""
+
+    slug: str
+    name: str
+    country: str
+    score: float
+    share: float  # score / best score, for the bar
+    country_factor: float
+    sentences: tuple[str, ...]
+    projects: tuple[ProjectRef, ...]
+    contact: Contact
+
+
+@dataclass(frozen=True)
+class CitySide:
+    """One column of the side-by-side comparison."""
+
+    slug: str
+    name: str
+    country: str
+    offers: tuple[tuple[str, tuple[ProjectRef, ...]], ...]  # theme name, projects
+    seeks: tuple[str, ...]
+    contact: Contact
+
+
+@dataclass(frozen=True)
+class SuggestionCard:
+    slug: str
+    name: str
+    country: str
+    themes: tuple[str, ...]
+
+
+def _projects_by_id(network, ids: Sequence[int], lang: str) -> list[ProjectRef]:  # noqa: ANN001
+    if not ids:
+        return []
+    rows = network.projects[network.projects["id"].isin(list(ids))].set_index("id")
+    out = []
+    for pid in ids:
+        if pid not in rows.index:
+            continue
+        row = rows.loc[pid]
+        title = localized(row["title"], row["lang"], row["translations"], "title", lang).text
+        out.append(
+            ProjectRef(
+                slug=str(row["slug"]),
+                title=title,
+                city_name=str(row["city_name"]),
+                status=str(row["status"]),
+                contact_name=str(row["contact_name"] or ""),
+                contact_email=str(row["contact_email"] or ""),
+            )
+        )
+    return out
+
+
+def _contact(network, city_id: int) -> Contact:  # noqa: ANN001
+    rows = network.cities[network.cities["id"] == city_id]
+    if rows.empty:
+        return Contact("", "")
+    row = rows.iloc[0]
+    return Contact(str(row["contact_name"] or ""), str(row["contact_email"] or ""))
+
+
+def peer_cards(
+    network,  # noqa: ANN001 (afus.network.Network)
+    matches: Sequence[PeerMatch],
+    names: Names,
+    lang: str,
+    *,
+    max_projects: int = 4,
+) -> list[PeerCard]:
+    """Cards for ranked matches: the peer's projects behind the reasons first, then the asking city's."""
+    best = max((m.score for m in matches), default=0.0)
+    cards = []
+    for match in matches:
+        peer_projects: list[int] = []
+        own_projects: list[int] = []
+        for reason in match.reasons:
+            peer_projects += [p for p in reason.projects_b if p not in peer_projects]
+            own_projects += [p for p in reason.projects_a if p not in own_projects]
+        ids = (peer_projects + [p for p in own_projects if p not in peer_projects])[:max_projects]
+        cards.append(
+            PeerCard(
+                slug=match.slug,
+                name=match.name,
+                country=match.country,
+                score=match.score,
+                share=score_share(match.score, best),
+                country_factor=match.country_factor,
+                sentences=tuple(describe_reason(r, names, lang) for r in match.reasons),
+                projects=tuple(_projects_by_id(network, ids, lang)),
+                contact=_contact(network, match.city_id),
+            )
+        )
+    return cards
+
+
+def city_side(network, inputs: MatchInputs, city_id: int, names: Names, lang: str) -> CitySide:  # noqa: ANN001
+    """What one city offers (with its projects) and seeks, for the comparison."""
+    themes = city_themes(inputs, city_id)
+    i = inputs.city_index[int(city_id)]
+    return CitySide(
+        slug=inputs.city_slugs[i],
+        name=inputs.city_names[i],
+        country=inputs.city_countries[i],
+        offers=tuple(
+            (names.themes.get(tid, "?"), tuple(_projects_by_id(network, pids, lang))) for tid, pids in themes.offers
+        ),
+        seeks=tuple(names.themes.get(tid, "?") for tid in themes.seeks),
+        contact=_contact(network, city_id),
+    )
+
+
+def suggestion_cards(inputs: MatchInputs, found: Sequence[Suggestion], names: Names) -> list[SuggestionCard]:
+    """Suggested cities with the names of their strongest themes."""
+    out = []
+    for s in found:
+        i = inputs.city_index[s.city_id]
+        out.append(
+            SuggestionCard(
+                slug=inputs.city_slugs[i],
+                name=inputs.city_names[i],
+                country=inputs.city_countries[i],
+                themes=tuple(names.themes.get(t, "?") for t in s.theme_ids),
+            )
+        )
+    return out
+
+
+def matchable_themes(network, inputs: MatchInputs, names: Names) -> list[tuple[str, str]]:  # noqa: ANN001
+    """(slug, name) of the themes that can make a match (non-zero weight), in catalogue order."""
+    weights = dict(zip(inputs.theme_ids.tolist(), inputs.theme_weights.tolist()))
+    return [
+        (str(row.slug), names.themes.get(int(row.id), str(row.slug)))
+        for row in network.themes.itertuples()
+        if weights.get(int(row.id), 0.0) > 0
+    ]
+
+
+def heatmap_frame(
+    inputs: MatchInputs, *, focus_id: int | None = None, limit: int = HEATMAP_CITIES_MAX
+) -> tuple[pd.DataFrame, int]:
+    """The score matrix of the ``limit`` most connected cities (and the focused one), and the total count.
+
+    Cities with no score at all are left out; order is by name.
+    """
+    matrix = score_matrix(inputs)
+    totals = matrix.sum(axis=1)
+    active = np.flatnonzero(totals > 0)
+    chosen = active[np.argsort(-np.round(totals[active], 9), kind="stable")][:limit]
+    if focus_id is not None and focus_id in inputs.city_index:
+        f = inputs.city_index[focus_id]
+        if f not in chosen and totals[f] > 0:
+            chosen = np.r_[chosen[: limit - 1], f]
+    chosen = np.sort(chosen)  # rows are in name order
+    labels = [inputs.city_names[i] for i in chosen]
+    frame = pd.DataFrame(matrix[np.ix_(chosen, chosen)], index=labels, columns=labels)
+    return frame, len(active)
