@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from afus.i18n import Localized, localized
+from afus.i18n import Localized, format_date, localized, t
 from afus.models import COUNTRIES, FRAMEWORKS, STATUSES
 from afus.network import Network
 from afus.text import fold, tokens
@@ -117,10 +117,19 @@ class EventAgenda:
 def event_agenda(network: Network, today: dt.date, limit: int = 5) -> EventAgenda:
     """Upcoming events from ``today`` on and the latest past ones; undated events are in neither."""
     events = network.events[network.events["start_date"].notna()]
-    starts = events["start_date"].map(_as_date)
-    upcoming = events[starts >= today].assign(_d=starts).sort_values(["_d", "id"]).drop(columns="_d")
-    past = events[starts < today].assign(_d=starts).sort_values(["_d", "id"], ascending=False).drop(columns="_d")
+    dated = events.assign(_d=events["start_date"].map(_as_date))
+    upcoming = dated[dated["_d"] >= today].sort_values(["_d", "id"]).drop(columns="_d")
+    past = dated[dated["_d"] < today].sort_values(["_d", "id"], ascending=False).drop(columns="_d")
     return EventAgenda(upcoming.head(limit), past.head(limit))
+
+
+def event_label(event: pd.Series | dict, lang: str) -> str:
+    """One line for an event: date, kind and title in ``lang`` (plain text, to be escaped when shown)."""
+    start = event.get("start_date")
+    date = format_date(_as_date(start), lang) if start is not None and start == start else ""
+    kind = t(f"event.{event['kind']}", lang)
+    title = localized_field(event, "title", lang).text
+    return t("browse.event_line", lang, date=date, kind=kind, title=title) if date else f"{kind}: {title}"
 
 
 def _as_date(value: object) -> dt.date:

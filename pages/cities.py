@@ -1,5 +1,211 @@
+"""Cities (``/cities``): the member directory; ``?city=<slug>`` opens a city's profile."""
+
+import pandas as pd
 import streamlit as st
 
-from afus import ui
+from afus import browse, charts, ui
+from afus.i18n import format_number
 
-st.title(ui.tr("nav.cities"))
+lang = ui.lang()
+network = ui.network()
+country_labels = {c: ui.tr(f"country.{c}") for c in sorted(set(network.cities["country"]) | {"FR", "SE"})}
+directory_all = browse.city_directory(network)
+city_names = dict(zip(directory_all["slug"], directory_all["name"]))
+
+
+def population_text(value: object) -> str:
+    """Population per locale, or a word saying it is unknown."""
+    return format_number(value, lang) if value is not None and value == value else ui.tr("browse.population_unknown")
+
+
+def city_link(city: pd.Series, icon: str = ":material/location_city:") -> None:
+    st.page_link("pages/cities.py", label=ui.escape_markdown(city["name"]), query_params={"city": city["slug"]}, icon=icon)
+
+
+def project_link(project: pd.Series) -> None:
+    title = ui.content(project, "title")
+    st.page_link("pages/projects.py", label=ui.escape_markdown(title.text), query_params={"project": project["slug"]}, icon=":material/work:")
+    if title.fallback:
+        st.caption(ui.escape_markdown(ui.tr("common.fallback", lang=title.lang.upper())))
+
+
+def theme_link(theme: pd.Series) -> None:
+    name = ui.content(theme, "name")
+    st.page_link("pages/themes.py", label=ui.escape_markdown(name.text), query_params={"theme": theme["slug"]}, icon=":material/category:")
+
+
+def event_lines(events: pd.DataFrame) -> None:
+    for _, event in events.iterrows():
+        ui.text(browse.event_label(event, lang), fallback_note=ui.content(event, "title"))
+        if event["location"]:
+            st.caption(ui.escape_markdown(ui.tr("browse.event_place", place=event["location"])))
+
+
+def show_profile(profile: browse.CityProfile) -> None:
+    city = profile.city
+    name = city["name"]
+    country = country_labels.get(city["country"], city["country"])
+    st.title(ui.escape_markdown(name))
+    st.caption(ui.escape_markdown(ui.tr("browse.profile.facts", country=country)))
+    city_selector()
+
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        ui.chart(
+            charts.member_map(network.cities, country_labels, focus_slug=city["slug"], height=420),
+            ui.tr("browse.profile.map_caption", city=name, country=country),
+            pd.DataFrame(
+                {
+                    ui.tr("browse.col.city"): [name],
+                    ui.tr("browse.col.country"): [country],
+                    ui.tr("browse.col.latitude"): [city["latitude"]],
+                    ui.tr("browse.col.longitude"): [city["longitude"]],
+                }
+            ),
+            key="city_map",
+        )
+    with right:
+        metrics = st.columns(2)
+        metrics[0].metric(ui.tr("browse.profile.population"), population_text(city["population"]))
+        metrics[1].metric(ui.tr("browse.profile.ongoing"), format_number(int((profile.projects["status"] == "ongoing").sum()), lang))
+        metrics = st.columns(2)
+        metrics[0].metric(ui.tr("browse.profile.themes_offered"), format_number(len(profile.offers), lang))
+        metrics[1].metric(ui.tr("browse.profile.themes_sought"), format_number(len(profile.seeks), lang))
+        st.caption(ui.tr("browse.profile.population_source"))
+        st.subheader(ui.tr("browse.profile.about"))
+        about = ui.content(city, "profile")
+        if about.text.strip():
+            ui.text(about.text, fallback_note=about)
+        else:
+            st.markdown(ui.tr("browse.profile.no_profile"))
+        st.page_link("pages/peers.py", label=ui.escape_markdown(ui.tr("browse.profile.peers_link", city=name)), query_params={"city": city["slug"]}, icon=":material/hub:")
+        st.page_link("pages/projects.py", label=ui.escape_markdown(ui.tr("browse.profile.projects_link", city=name)), query_params={"city": city["slug"]}, icon=":material/work:")
+        st.page_link("pages/themes.py", label=ui.escape_markdown(ui.tr("browse.profile.balance_link", city=name)), query_params={"city": city["slug"]}, icon=":material/balance:")
+
+    if profile.is_empty:
+        st.info(ui.tr("browse.profile.empty", city=name))
+
+    st.header(ui.tr("browse.profile.offers"))
+    if not profile.offers and profile.unthemed_ongoing.empty:
+        st.info(ui.tr("browse.profile.no_offers", city=name))
+    else:
+        st.caption(ui.tr("browse.profile.offers_help"))
+    for group in profile.offers:
+        theme_link(group.theme)
+        st.caption(ui.tr(f"framework.{group.theme['framework']}"))
+        for _, project in group.projects.iterrows():
+            with st.container(border=False):
+                project_link(project)
+                lenses = profile.lenses_by_project.get(int(project["id"]), [])
+                if lenses:
+                    st.caption(ui.escape_markdown(ui.tr("browse.profile.lenses", names=" · ".join(ui.content(t, "name").text for t in lenses))))
+    if not profile.unthemed_ongoing.empty:
+        st.subheader(ui.tr("browse.profile.unthemed"))
+        for _, project in profile.unthemed_ongoing.iterrows():
+            project_link(project)
+    others = profile.projects[profile.projects["status"] != "ongoing"]
+    if not others.empty:
+        st.subheader(ui.tr("browse.profile.other_projects"))
+        for _, project in others.iterrows():
+            project_link(project)
+            st.caption(ui.tr(f"status.{project['status']}"))
+
+    seeks_col, partners_col, events_col = st.columns(3, gap="large")
+    with seeks_col:
+        st.header(ui.tr("browse.profile.seeks"))
+        if profile.seeks.empty:
+            st.info(ui.tr("browse.profile.no_seeks", city=name))
+        else:
+            st.caption(ui.tr("browse.profile.seeks_help"))
+        notes = set()
+        for _, theme in profile.seeks.iterrows():
+            theme_link(theme)
+            if theme["note"]:
+                notes.add(theme["note"])
+        for note in sorted(notes):
+            st.caption(ui.escape_markdown(f"« {note} »" if city["lang"] == "fr" else f"“{note}”"))
+    with partners_col:
+        st.header(ui.tr("browse.profile.partners"))
+        if profile.partners.empty:
+            st.info(ui.tr("browse.profile.no_partners", city=name))
+        for _, partner in profile.partners.iterrows():
+            city_link(partner)
+    with events_col:
+        st.header(ui.tr("browse.profile.events"))
+        if profile.events_hosted.empty:
+            st.info(ui.tr("browse.profile.no_events", city=name))
+        event_lines(profile.events_hosted)
+        if not profile.events_joined.empty:
+            st.subheader(ui.tr("browse.profile.events_joined"))
+            event_lines(profile.events_joined)
+
+
+def show_directory(with_title: bool = True) -> None:
+    if with_title:
+        st.title(ui.tr("nav.cities"))
+        city_selector()
+    st.markdown(ui.tr("browse.cities.intro"))
+    search_col, country_col = st.columns([3, 2])
+    with search_col:
+        write_query = ui.bind_to_url("cities_q", "q")
+        st.text_input(ui.tr("browse.cities.search"), key="cities_q", placeholder=ui.tr("browse.cities.search_placeholder"), on_change=write_query)
+    with country_col:
+        countries = [""] + sorted(set(network.cities["country"]), key=lambda c: country_labels.get(c, c))
+        if ui.query_param("country") and ui.query_param("country") not in countries:
+            st.caption(ui.tr("browse.cities.bad_country"))
+        write_country = ui.bind_to_url("cities_country", "country", valid=countries)
+        st.selectbox(
+            ui.tr("browse.cities.country"),
+            countries,
+            key="cities_country",
+            format_func=lambda c: country_labels.get(c, c) if c else ui.tr("browse.cities.all_countries"),
+            on_change=write_country,
+        )
+    query = st.session_state.get("cities_q", "")
+    country = st.session_state.get("cities_country") or None
+    found = browse.city_directory(network, query, country)
+
+    st.header(ui.tr("browse.cities.directory"))
+    st.caption(ui.tr("browse.cities.count", n=len(found), total=len(network.cities)))
+    if found.empty:
+        where = country_labels.get(country, country) if country else ui.tr("browse.cities.all_countries").lower()
+        st.info(ui.escape_markdown(ui.tr("browse.cities.empty", query=query.strip(), country=where)))
+        return
+    per_row = 3
+    for start in range(0, len(found), per_row):
+        cols = st.columns(per_row)
+        for col, (_, city) in zip(cols, found.iloc[start : start + per_row].iterrows()):
+            with col.container(border=True):
+                city_link(city)
+                country = country_labels.get(city["country"], city["country"])
+                population = city["population"]
+                people = ui.tr("browse.inhabitants", population=format_number(population, lang)) if population == population and population is not None else ui.tr("browse.population_unknown")
+                st.caption(ui.escape_markdown(f"{country} · {people} · {ui.tr('browse.project_count', n=city['ongoing'])}"))
+
+
+def city_selector() -> None:
+    st.selectbox(
+        ui.tr("browse.cities.open"),
+        city_slugs,
+        key="cities_city",
+        format_func=lambda slug: city_names.get(slug, slug) if slug else ui.tr("browse.cities.choose"),
+        on_change=write_city,
+    )
+
+
+# --- page -----------------------------------------------------------------------
+city_slugs = [""] + directory_all["slug"].tolist()
+requested = ui.query_param("city")
+write_city = ui.bind_to_url("cities_city", "city", valid=city_slugs)
+selected = st.session_state.get("cities_city") or ""
+if requested and requested not in city_names:
+    st.title(ui.tr("nav.cities"))
+    ui.not_found(ui.tr("browse.cities.not_found", slug=requested), "pages/cities.py", ui.tr("nav.cities"))
+    city_selector()
+    show_directory(with_title=False)
+elif selected:
+    show_profile(browse.city_profile(network, selected))
+    st.divider()
+    st.page_link("pages/cities.py", label=ui.tr("browse.all_cities"), icon=":material/arrow_back:")
+else:
+    show_directory()

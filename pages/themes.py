@@ -1,5 +1,173 @@
+"""Themes (``/themes``): the catalogue by framework, a city × theme heatmap, the balance of projects
+over the capitals of resilience and the Alliance recommendations; ``?theme=<slug>`` opens one theme."""
+
+import pandas as pd
 import streamlit as st
 
-from afus import ui
+from afus import browse, charts, ui
 
-st.title(ui.tr("nav.themes"))
+lang = ui.lang()
+network = ui.network()
+country_labels = {c: ui.tr(f"country.{c}") for c in sorted(set(network.cities["country"]) | {"FR", "SE"})}
+catalogue = browse.themes_by_framework(network, lang)
+theme_names = {row["slug"]: row["name"] for _, group in catalogue for _, row in group.iterrows()}
+city_names = dict(zip(network.cities["slug"], network.cities["name"]))
+
+
+def project_link(project: pd.Series) -> None:
+    title = ui.content(project, "title")
+    st.page_link("pages/projects.py", label=ui.escape_markdown(title.text), query_params={"project": project["slug"]}, icon=":material/work:")
+    note = f" — {ui.tr('common.fallback', lang=title.lang.upper())}" if title.fallback else ""
+    place = f"{project['city_name']} · {country_labels.get(project['country'], project['country'])} · {ui.tr('status.' + project['status'])}"
+    st.caption(ui.escape_markdown(place + note))
+
+
+def city_link(city: pd.Series) -> None:
+    st.page_link("pages/cities.py", label=ui.escape_markdown(city["name"]), query_params={"city": city["slug"]}, icon=":material/location_city:")
+
+
+def theme_selector() -> None:
+    st.selectbox(
+        ui.tr("browse.themes.open"),
+        theme_slugs,
+        key="themes_theme",
+        format_func=lambda slug: charts.short_label(theme_names.get(slug, slug), 90) if slug else ui.tr("browse.themes.choose"),
+        on_change=write_theme,
+    )
+
+
+def show_theme(detail: browse.ThemeDetail) -> None:
+    theme = detail.theme
+    name = ui.content(theme, "name")
+    st.title(ui.escape_markdown(name.text))
+    facts = ui.tr(f"framework.{theme['framework']}")
+    if theme["period"]:
+        facts += " · " + ui.tr("browse.themes.period", period=theme["period"])
+    st.caption(ui.escape_markdown(facts))
+    if name.fallback:
+        st.caption(ui.escape_markdown(ui.tr("common.fallback", lang=name.lang.upper())))
+    theme_selector()
+    description = ui.content(theme, "description")
+    if description.text.strip():
+        ui.text(description.text, fallback_note=description)
+
+    if detail.projects.empty:
+        st.info(ui.tr("browse.theme.no_projects"))
+    cities_col, projects_col = st.columns([2, 3], gap="large")
+    with cities_col:
+        if not detail.cities.empty:
+            st.header(ui.tr("browse.theme.cities"))
+        for _, city in detail.cities.iterrows():
+            city_link(city)
+            st.caption(ui.escape_markdown(f"{country_labels.get(city['country'], city['country'])} · {ui.tr('browse.theme.city_projects', n=city['projects'])}"))
+        st.header(ui.tr("browse.theme.seeking"))
+        if detail.seeking.empty:
+            st.info(ui.tr("browse.theme.no_seeking"))
+        for _, city in detail.seeking.iterrows():
+            city_link(city)
+    with projects_col:
+        if not detail.projects.empty:
+            st.header(ui.tr("browse.theme.projects"))
+            for _, project in detail.projects.iterrows():
+                project_link(project)
+            st.page_link("pages/projects.py", label=ui.tr("browse.theme.in_project_list"), query_params={"theme": theme["slug"]}, icon=":material/filter_list:")
+        if not detail.events.empty:
+            st.header(ui.tr("browse.theme.events"))
+            for _, event in detail.events.iterrows():
+                ui.text(browse.event_label(event, lang), fallback_note=ui.content(event, "title"))
+
+
+def show_catalogue() -> None:
+    st.header(ui.tr("browse.themes.catalogue"))
+    if not catalogue:
+        st.info(ui.tr("browse.themes.empty"))
+    for framework, themes in catalogue:
+        st.subheader(ui.tr(f"framework.{framework}"))
+        st.caption(ui.tr(f"browse.themes.about.{framework}"))
+        for _, theme in themes.iterrows():
+            name = ui.content(theme, "name")
+            st.page_link("pages/themes.py", label=ui.escape_markdown(name.text), query_params={"theme": theme["slug"]}, icon=":material/category:")
+            facts = [ui.tr("browse.themes.counts", projects=theme["projects"], cities=theme["cities"])]
+            if theme["period"]:
+                facts.insert(0, ui.tr("browse.themes.period", period=theme["period"]))
+            if name.fallback:
+                facts.append(ui.tr("common.fallback", lang=name.lang.upper()))
+            st.caption(ui.escape_markdown(" · ".join(facts)))
+
+
+def show_heatmap() -> None:
+    st.header(ui.tr("browse.themes.heatmap"))
+    choices = {"exchange": browse.EXCHANGE_FRAMEWORKS, **{f: (f,) for f in browse.LENS_FRAMEWORKS}}
+    choice = st.selectbox(
+        ui.tr("browse.themes.heatmap_framework"),
+        list(choices),
+        key="themes_heatmap",
+        format_func=lambda c: ui.tr("browse.themes.exchange") if c == "exchange" else ui.tr(f"framework.{c}"),
+    )
+    matrix = browse.city_theme_matrix(network, lang, choices[choice])
+    if matrix.empty or matrix.shape[1] == 0:
+        st.info(ui.tr("browse.themes.empty"))
+        return
+    table = matrix.reset_index().rename(columns={"city": ui.tr("browse.col.city")})
+    ui.chart(
+        charts.heatmap(matrix, colorbar_title=ui.tr("browse.col.projects")),
+        ui.tr("browse.themes.heatmap_caption"),
+        table,
+        key="themes_heatmap_chart",
+    )
+
+
+def show_balance() -> None:
+    st.header(ui.tr("browse.themes.balance"))
+    st.markdown(ui.tr("browse.themes.balance_intro"))
+    scopes = [""] + list(city_names)
+    write_city = ui.bind_to_url("themes_city", "city", valid=scopes)
+    st.selectbox(
+        ui.tr("browse.themes.balance_scope"),
+        scopes,
+        key="themes_city",
+        format_func=lambda slug: city_names[slug] if slug else ui.tr("browse.themes.whole_network"),
+        on_change=write_city,
+    )
+    city_slug = st.session_state.get("themes_city") or None
+    scope = city_names[city_slug] if city_slug else ui.tr("browse.themes.whole_network")
+    columns = st.columns(2, gap="large")
+    for col, framework in zip(columns, (browse.CAPITALS, browse.RECOMMENDATIONS)):
+        balance = browse.framework_balance(network, framework, lang, city_slug)
+        with col:
+            st.subheader(ui.tr(f"framework.{framework}"))
+            if balance.total_projects == 0:
+                st.info(ui.escape_markdown(ui.tr("browse.themes.balance_empty", scope=scope)))
+                continue
+            ui.chart(
+                charts.count_bars(balance.counts["name"], balance.counts["projects"], axis_title=ui.tr("browse.axis.projects")),
+                ui.tr(
+                    "browse.themes.balance_caption",
+                    scope=scope,
+                    framework=ui.tr(f"framework.{framework}"),
+                    untagged=balance.untagged,
+                    total=balance.total_projects,
+                ),
+                pd.DataFrame({ui.tr("browse.col.theme"): balance.counts["name"], ui.tr("browse.col.projects"): balance.counts["projects"]}),
+                key=f"themes_balance_{framework}",
+            )
+
+
+# --- page -----------------------------------------------------------------------
+theme_slugs = [""] + list(theme_names)
+requested = ui.query_param("theme")
+write_theme = ui.bind_to_url("themes_theme", "theme", valid=theme_slugs)
+selected = st.session_state.get("themes_theme") or ""
+if selected:
+    show_theme(browse.theme_detail(network, selected))
+    st.divider()
+    st.page_link("pages/themes.py", label=ui.tr("browse.all_themes"), icon=":material/arrow_back:")
+else:
+    st.title(ui.tr("nav.themes"))
+    if requested:
+        ui.not_found(ui.tr("browse.themes.not_found", slug=requested), "pages/themes.py", ui.tr("nav.themes"))
+    theme_selector()
+    st.markdown(ui.tr("browse.themes.intro"))
+    show_catalogue()
+    show_heatmap()
+    show_balance()
