@@ -108,7 +108,8 @@ class SlideOptions:
 # --- small helpers ----------------------------------------------------------------
 
 
-def _content(row: pd.Series | dict, field_name: str, lang: str) -> Line:
+def content_line(row: pd.Series | dict, field_name: str, lang: str) -> Line:
+    """Content ``field_name`` of a row in ``lang`` (translation or source), as a slide line."""
     loc = localized(row[field_name], row["lang"], row.get("translations"), field_name, lang)
     return Line(loc.text, loc.lang if loc.fallback else None)
 
@@ -123,7 +124,8 @@ def _names(names: Sequence[str], lang: str) -> str:
     return ", ".join(names)
 
 
-def _clip(text: str, limit: int = SUMMARY_CHARS) -> str:
+def clip(text: str, limit: int = SUMMARY_CHARS) -> str:
+    """``text`` on one line, cut on a word boundary to ``limit`` characters with an ellipsis."""
     text = " ".join((text or "").split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
@@ -166,11 +168,11 @@ def _theme_names(network: Network, theme_ids: Iterable[int], lang: str) -> dict[
     for framework in FRAMEWORK_ORDER:
         rows = themes[themes["framework"] == framework].sort_values(["position", "id"])
         if not rows.empty:
-            grouped[framework] = [_content(r, "name", lang) for _, r in rows.iterrows()]
+            grouped[framework] = [content_line(r, "name", lang) for _, r in rows.iterrows()]
     return grouped
 
 
-def _theme_lines(network: Network, theme_ids: Iterable[int], lang: str) -> list[Line]:
+def theme_lines(network: Network, theme_ids: Iterable[int], lang: str) -> list[Line]:
     """One line per framework: ``"Framework: A · B · C"`` (readable and compact)."""
     lines = []
     for framework, names in _theme_names(network, theme_ids, lang).items():
@@ -185,7 +187,8 @@ def _city_name(network: Network, city_id: int) -> str:
     return "" if rows.empty else str(rows.iloc[0]["name"])
 
 
-def _as_date(value: object) -> dt.date | None:
+def as_date(value: object) -> dt.date | None:
+    """A date from a frame cell (date, datetime, Timestamp), ``None`` for empty cells."""
     if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
         return None
     if isinstance(value, pd.Timestamp):
@@ -204,7 +207,7 @@ def default_since(network: Network, today: dt.date) -> dt.date:
     """The start of the last seminar before ``today``; a year before ``today`` when there was none."""
     events = network.events
     past = [
-        d for d, kind in zip(events["start_date"].map(_as_date), events["kind"], strict=True)
+        d for d, kind in zip(events["start_date"].map(as_date), events["kind"], strict=True)
         if kind == "seminar" and d is not None and d < today
     ]
     return max(past) if past else today - dt.timedelta(days=365)
@@ -294,7 +297,7 @@ def theme_rows(network: Network, lang: str, theme_slug: str | None = None) -> tu
         rows.append(
             ThemeRow(
                 slug=str(theme["slug"]),
-                name=_content(theme, "name", lang).text,
+                name=content_line(theme, "name", lang).text,
                 offered_by=tuple(sorted(names[c] for c, ids in offers.items() if theme_id in ids and c in names)),
                 sought_by=tuple(sorted(names[c] for c, ids in seeks.items() if theme_id in ids and c in names)),
             )
@@ -324,9 +327,9 @@ def city_slide(network: Network, city: pd.Series, lang: str) -> Slide:
     city_id = int(city["id"])
     ongoing = ongoing_projects(network)
     projects = ongoing[ongoing["city_id"] == city_id]
-    offer_lines = _theme_lines(network, offers_by_city(network).get(city_id, set()), lang)
-    seek_lines = _theme_lines(network, seeks_by_city(network).get(city_id, set()), lang)
-    project_lines = [_content(p, "title", lang) for _, p in projects.iterrows()]
+    offer_lines = theme_lines(network, offers_by_city(network).get(city_id, set()), lang)
+    seek_lines = theme_lines(network, seeks_by_city(network).get(city_id, set()), lang)
+    project_lines = [content_line(p, "title", lang) for _, p in projects.iterrows()]
     none = [Line(t("common.none", lang))]
     subtitle = t(f"country.{city['country']}", lang)
     if city["population"] == city["population"] and city["population"] is not None:
@@ -351,14 +354,14 @@ def project_slide(network: Network, project: pd.Series, lang: str) -> Slide:
     theme_ids = network.project_themes[network.project_themes["project_id"] == project_id]["theme_id"]
     partner_ids = network.project_partners[network.project_partners["project_id"] == project_id]["city_id"]
     partners = [_city_name(network, int(c)) for c in partner_ids]
-    title = _content(project, "title", lang)
-    summary = _content(project, "summary", lang)
-    sections = [Section("", (Line(_clip(summary.text), summary.source_lang),))]
-    sections.append(Section(t("seminar.project.themes", lang), _cap(_theme_lines(network, theme_ids, lang), lang)))
+    title = content_line(project, "title", lang)
+    summary = content_line(project, "summary", lang)
+    sections = [Section("", (Line(clip(summary.text), summary.source_lang),))]
+    sections.append(Section(t("seminar.project.themes", lang), _cap(theme_lines(network, theme_ids, lang), lang)))
     facts = []
     if partners:
         facts.append(Line(t("seminar.project.partners", lang, cities=", ".join(partners))))
-    start = _as_date(project.get("start_date"))
+    start = as_date(project.get("start_date"))
     if start:
         facts.append(Line(t("seminar.project.since", lang, date=format_date(start, lang))))
     if project.get("contact_name"):
@@ -388,14 +391,14 @@ def new_since_slide(network: Network, since: dt.date, lang: str) -> Slide:
         return [label_of(r) for _, r in created.iterrows()], [label_of(r) for _, r in changed.iterrows()]
 
     def project_label(row: pd.Series) -> Line:
-        title = _content(row, "title", lang)
+        title = content_line(row, "title", lang)
         return Line(f"{title.text} ({row['city_name']})", title.source_lang)
 
     sections = []
     for heading_key, frame, label in (
         ("seminar.new.projects", network.projects, project_label),
         ("seminar.new.cities", network.cities, lambda r: Line(str(r["name"]))),
-        ("seminar.new.events", network.events, lambda r: _content(r, "title", lang)),
+        ("seminar.new.events", network.events, lambda r: content_line(r, "title", lang)),
     ):
         created, changed = split(frame, label)
         lines = [Line(t("seminar.new.added", lang, what=line.text), line.source_lang) for line in created]
@@ -466,7 +469,7 @@ def pairing_slides(network: Network, lang: str) -> list[Slide]:
     inputs = matching.inputs_from_network(network)
     pairings = matching.seminar_pairings(inputs)
     names = matching.names_from_network(network, lang)
-    titles = {int(p["id"]): _content(p, "title", lang) for _, p in network.projects.iterrows()}
+    titles = {int(p["id"]): content_line(p, "title", lang) for _, p in network.projects.iterrows()}
     overview_lines = []
     for pairing in pairings:
         first = (

@@ -1,0 +1,177 @@
+"""Charts as PNG images for the take-home files (deck, one-pagers), drawn with no internet.
+
+matplotlib's object API (no pyplot: no global state, safe in Streamlit's
+threads) on the Agg renderer. The map's country outlines come from the
+same base-map file the app serves to plotly (``static/topojson/``), so the
+deck and the screen show one geography. Colours are :mod:`afus.charts`'s.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.collections import PolyCollection
+
+from afus.charts import COUNTRY_COLOURS, NETWORK_LAT_RANGE, NETWORK_LON_RANGE, OTHER_COLOUR, short_label
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE_MAP = ROOT / "static" / "topojson" / "europe_50m.json"
+LAND = "#EEF0EA"
+OCEAN = "#DCEBF5"
+BORDER = "#8C8C8C"
+OFFER_COLOUR = "#1F5F8B"
+SEEK_COLOUR = "#E69F00"
+
+
+def _decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
+    """TopoJSON arcs (quantised, delta-encoded) as lists of (lon, lat)."""
+    scale_x, scale_y = topology["transform"]["scale"]
+    shift_x, shift_y = topology["transform"]["translate"]
+    arcs = []
+    for arc in topology["arcs"]:
+        x = y = 0
+        points = []
+        for dx, dy in arc:
+            x += dx
+            y += dy
+            points.append((x * scale_x + shift_x, y * scale_y + shift_y))
+        arcs.append(points)
+    return arcs
+
+
+def _ring(arcs: list[list[tuple[float, float]]], indices: Sequence[int]) -> list[tuple[float, float]]:
+    points: list[tuple[float, float]] = []
+    for index in indices:
+        arc = arcs[index] if index >= 0 else list(reversed(arcs[~index]))
+        points.extend(arc if not points else arc[1:])
+    return points
+
+
+@lru_cache(maxsize=1)
+def country_outlines(path: Path = BASE_MAP) -> tuple[tuple[tuple[float, float], ...], ...]:
+    """Every country's outer rings as (lon, lat) point tuples; empty when the base map is missing."""
+    if not path.exists():
+        return ()
+    topology = json.loads(path.read_text(encoding="utf-8"))
+    arcs = _decode_arcs(topology)
+    rings = []
+    for geometry in topology["objects"]["countries"]["geometries"]:
+        polygons = geometry.get("arcs") or []
+        if geometry.get("type") == "Polygon":
+            polygons = [polygons]
+        for polygon in polygons:
+            if polygon:
+                rings.append(tuple(_ring(arcs, polygon[0])))
+    return tuple(rings)
+
+
+@lru_cache(maxsize=1)
+def _visible_rings() -> list[tuple[tuple[float, float], ...]]:
+    """The country rings that reach into the network's frame (others are never seen)."""
+    (lon0, lon1), (lat0, lat1) = NETWORK_LON_RANGE, NETWORK_LAT_RANGE
+    visible = []
+    for ring in country_outlines():
+        lons = [p[0] for p in ring]
+        lats = [p[1] for p in ring]
+        if max(lons) >= lon0 and min(lons) <= lon1 and max(lats) >= lat0 and min(lats) <= lat1:
+            visible.append(ring)
+    return visible
+
+
+def _png(fig: Figure, dpi: int = 120) -> bytes:
+    FigureCanvasAgg(fig)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+def member_map_png(
+    cities: pd.DataFrame,
+    country_labels: Mapping[str, str],
+    *,
+    highlight_ids: Sequence[int] = (),
+    size: tuple[float, float] = (4.4, 6.0),
+) -> bytes:
+    """Member cities on France and Sweden as a PNG; ``highlight_ids`` larger, the others faint.
+
+    ``cities`` needs ``id``, ``name``, ``country``, ``latitude``, ``longitude``.
+    """
+    fig = Figure(figsize=size)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_facecolor(OCEAN)
+    # One collection (not a patch per country): a map is drawn in a fraction of the time.
+    ax.add_collection(
+        PolyCollection(_visible_rings(), closed=True, facecolors=LAND, edgecolors=BORDER, linewidths=0.6)
+    )
+    located = cities[cities["latitude"].notna() & cities["longitude"].notna()]
+    highlight = {int(i) for i in highlight_ids}
+    for country in sorted(set(located["country"])):
+        rows = located[located["country"] == country]
+        focus = [not highlight or int(i) in highlight for i in rows["id"]]
+        ax.scatter(
+            rows["longitude"],
+            rows["latitude"],
+            s=[160 if f and highlight else 70 for f in focus],
+            c=COUNTRY_COLOURS.get(country, OTHER_COLOUR),
+            alpha=None,
+            edgecolors="white",
+            linewidths=1,
+            zorder=3,
+            label=country_labels.get(country, country),
+        )
+        for (_, row), f in zip(rows.iterrows(), focus, strict=True):
+            if f:
+                ax.annotate(
+                    str(row["name"]),
+                    (row["longitude"], row["latitude"]),
+                    xytext=(0, 7),
+                    textcoords="offset points",
+                    ha="center",
+                    fontsize=10 if highlight else 8,
+                    weight="bold" if highlight else "normal",
+                    color="#1A1A1A",
+                    zorder=4,
+                )
+    ax.set_xlim(*NETWORK_LON_RANGE)
+    ax.set_ylim(*NETWORK_LAT_RANGE)
+    # Mercator-like stretch at these latitudes keeps shapes familiar.
+    ax.set_aspect(1.6)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if len(located):
+        ax.legend(loc="lower right", fontsize=9, framealpha=0.9)
+    return _png(fig)
+
+
+def theme_bars_png(
+    names: Sequence[str],
+    offered: Sequence[int],
+    sought: Sequence[int],
+    *,
+    offer_label: str,
+    seek_label: str,
+    size: tuple[float, float] = (7.0, 5.0),
+) -> bytes:
+    """Per theme, how many cities offer it and how many seek it, as grouped horizontal bars (PNG)."""
+    fig = Figure(figsize=size)
+    ax = fig.add_subplot()
+    positions = list(range(len(names)))
+    height = 0.38
+    ax.barh([p - height / 2 for p in positions], offered, height, color=OFFER_COLOUR, label=offer_label)
+    ax.barh([p + height / 2 for p in positions], sought, height, color=SEEK_COLOUR, label=seek_label)
+    ax.set_yticks(positions, [short_label(n, 38) for n in names], fontsize=9)
+    ax.invert_yaxis()
+    top = max([*offered, *sought, 1])
+    ax.set_xlim(0, top + 0.5)
+    ax.set_xticks(range(0, top + 1))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(loc="lower right", fontsize=9)
+    fig.tight_layout()
+    return _png(fig)
