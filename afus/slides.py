@@ -13,7 +13,7 @@ Slide keys are stable and readable (``title``, ``glance``, ``themes``,
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -460,13 +460,13 @@ def pairing_notes(pairing: matching.Pairing, names: matching.Names, lang: str) -
     return "\n".join([head, *(reasons or [f"- {t('seminar.pair.no_reason', lang)}"])])
 
 
-def pairing_slides(network: Network, lang: str) -> list[Slide]:
+def pairing_slides(network: Network, lang: str, inputs: matching.MatchInputs | None = None) -> list[Slide]:
     """The proposed French–Swedish pairings (one overview slide) and one slide per pair with a match.
 
     Pairs and reasons come from :func:`afus.matching.seminar_pairings`; the
     speaker notes carry every reason in plain words.
     """
-    inputs = matching.inputs_from_network(network)
+    inputs = inputs if inputs is not None else matching.inputs_from_network(network)
     pairings = matching.seminar_pairings(inputs)
     names = matching.names_from_network(network, lang)
     titles = {int(p["id"]): content_line(p, "title", lang) for _, p in network.projects.iterrows()}
@@ -524,11 +524,17 @@ def format_decimal_score(score: float, lang: str) -> str:
     return format_number(round(score, 1), lang)
 
 
-def build_slides(network: Network, options: SlideOptions, lang: str) -> list[Slide]:
+def build_slides(
+    network: Network,
+    options: SlideOptions,
+    lang: str,
+    inputs: matching.MatchInputs | None = None,
+) -> list[Slide]:
     """Every slide in presentation order, after the country/theme filters and the hand-picked order.
 
     Order: title, the network at a glance, themes, one per city (France then
     Sweden), one per ongoing project, the pairings, what is new since.
+    ``inputs`` are the matching inputs of the same snapshot (built when not given).
     """
     slides = [title_slide(network, options, lang), glance_slide(network, lang)]
     slides.append(themes_slide(network, lang, options.theme_slug))
@@ -539,7 +545,7 @@ def build_slides(network: Network, options: SlideOptions, lang: str) -> list[Sli
         if _project_passes(network, project, options):
             slides.append(project_slide(network, project, lang))
     if not network.cities.empty:
-        slides.extend(pairing_slides(network, lang))
+        slides.extend(pairing_slides(network, lang, inputs))
     slides.append(new_since_slide(network, options.since or default_since(network, dt.date.today()), lang))
     return pick(slides, options.picked)
 
@@ -563,3 +569,63 @@ def parse_picked(raw: str | None) -> tuple[str, ...]:
     if not raw:
         return ()
     return tuple(k.strip() for k in raw.split(",") if k.strip())
+
+
+# --- settings from the page address --------------------------------------------------
+
+SETTING_PARAMS = ("year", "host", "since", "country", "theme", "order")
+YEAR_RANGE = (2000, 2100)
+
+
+@dataclass(frozen=True)
+class SettingProblem:
+    """A query parameter whose value was not understood (and was ignored)."""
+
+    param: str
+    value: str
+
+
+def options_from_params(
+    params: Mapping[str, str | None], network: Network, today: dt.date
+) -> tuple[SlideOptions, list[SettingProblem]]:
+    """Slide options from ``?year=&host=&since=&country=&theme=&order=``; bad values are reported and ignored."""
+    problems: list[SettingProblem] = []
+
+    def value(name: str) -> str | None:
+        raw = params.get(name)
+        raw = raw.strip() if isinstance(raw, str) else None
+        return raw or None
+
+    year = today.year
+    if (raw := value("year")) is not None:
+        if raw.isdigit() and YEAR_RANGE[0] <= int(raw) <= YEAR_RANGE[1]:
+            year = int(raw)
+        else:
+            problems.append(SettingProblem("year", raw))
+    host = value("host")
+    if host is not None and network.city_by_slug(host) is None:
+        problems.append(SettingProblem("host", host))
+        host = None
+    since = None
+    if (raw := value("since")) is not None:
+        try:
+            since = dt.date.fromisoformat(raw)
+        except ValueError:
+            problems.append(SettingProblem("since", raw))
+    country = value("country")
+    if country is not None and country.upper() not in ("FR", "SE"):
+        problems.append(SettingProblem("country", country))
+        country = None
+    theme = value("theme")
+    if theme is not None and network.theme_by_slug(theme) is None:
+        problems.append(SettingProblem("theme", theme))
+        theme = None
+    options = SlideOptions(
+        year=year,
+        host_slug=host,
+        since=since or default_since(network, today),
+        country=country.upper() if country else None,
+        theme_slug=theme,
+        picked=parse_picked(value("order")),
+    )
+    return options, problems

@@ -1,5 +1,406 @@
+"""Seminar (``/seminar``): full-screen slides from the live store, take-home files, the network's calendar.
+
+``?slide=N`` (1-based) addresses a slide; ``?year=&host=&since=&country=&theme=&order=``
+set the title slide, the "new since" date, the filters and a hand-picked
+order (comma-separated slide keys), so a prepared presentation is a link.
+``?view=calendar`` shows the calendar, ``&event=<slug>`` one event.
+Everything renders from files the app serves: no internet needed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+
+import pandas as pd
 import streamlit as st
 
-from afus import ui
+from afus import calendar, charts, ui
+from afus import slides as slides_mod
+from afus.i18n import format_date
+from afus.slides import Slide
 
-st.title(ui.tr("nav.seminar"))
+st.set_page_config(initial_sidebar_state="collapsed")
+
+# Static CSS of this page only (no user text): large, high-contrast type sized
+# on the viewport so a slide fits 1920×1080 and 1280×720 without scrolling.
+st.html(
+    """
+<style>
+.stMainBlockContainer { padding-top: 2.6rem; padding-bottom: 0.5rem; max-width: 100%; }
+.st-key-seminar_slide { color: #111; }
+.st-key-seminar_slide h1 { font-size: clamp(1.8rem, 5.2vh, 3.6rem); line-height: 1.1; color: #0B3D63; padding: 0 0 0.2em 0; }
+.st-key-seminar_slide h2 { font-size: clamp(1.2rem, 3.2vh, 2.2rem); color: #0B3D63; padding: 0.2em 0 0.1em 0; }
+.st-key-seminar_slide p, .st-key-seminar_slide li { font-size: clamp(0.95rem, 2.35vh, 1.7rem); line-height: 1.3; }
+.st-key-seminar_slide li { margin-bottom: 0.15em; }
+.st-key-seminar_slide [data-testid="stCaptionContainer"] p { font-size: clamp(0.9rem, 2.1vh, 1.4rem); color: #333; }
+.st-key-seminar_slide [data-testid="stMetricValue"] { font-size: clamp(1.6rem, 5vh, 3.4rem); color: #0B3D63; }
+.st-key-seminar_slide [data-testid="stMetricLabel"] p { font-size: clamp(0.9rem, 2.1vh, 1.4rem); color: #222; }
+.st-key-seminar_title_slide { text-align: center; padding-top: 12vh; }
+.st-key-seminar_title_slide h1 { font-size: clamp(2.2rem, 7vh, 4.6rem); }
+.st-key-seminar_toolbar button p { font-size: clamp(1rem, 2.4vh, 1.5rem); font-weight: 600; }
+.st-key-seminar_counter p { font-size: clamp(1rem, 2.2vh, 1.4rem); margin: 0.35em 0 0 0; text-align: center; }
+</style>
+"""
+)
+
+TODAY = dt.date.today()
+MAP_HEIGHT = 380
+lang = ui.lang()
+network = ui.network()
+country_labels = {c: ui.tr(f"country.{c}") for c in ("FR", "SE")}
+
+
+# --- render helpers ------------------------------------------------------------
+
+
+def line_markdown(line: slides_mod.Line) -> str:
+    """A slide line as inert markdown, with a grey language tag when shown untranslated."""
+    text = ui.escape_markdown(line.text)
+    if line.source_lang:
+        text += f" :gray[({ui.escape_markdown(line.source_lang.upper())})]"
+    return text
+
+
+def show_section(section: slides_mod.Section) -> None:
+    if section.heading:
+        st.subheader(ui.escape_markdown(section.heading), anchor=False)
+    if len(section.lines) == 1 and not section.heading:
+        st.markdown(line_markdown(section.lines[0]))
+    else:
+        st.markdown("\n".join(f"- {line_markdown(line)}" for line in section.lines))
+
+
+def show_map(slide: Slide) -> None:
+    cities = network.cities
+    focus = None
+    if slide.kind == "pair":
+        # Only the two cities of the pair, both labelled.
+        cities = cities[cities["id"].isin(slide.city_ids)]
+    elif slide.kind in ("city", "project") and slide.city_ids:
+        focus = cities[cities["id"] == slide.city_ids[0]]["slug"].iloc[0]
+    figure = charts.member_map(cities, country_labels, focus_slug=focus, height=MAP_HEIGHT)
+    st.plotly_chart(
+        figure,
+        config=charts.PLOTLY_CONFIG,
+        key=f"seminar_map_{slide.key}",
+        alt=ui.tr("seminar.glance.cities"),
+    )
+
+
+def show_theme_chart(slide: Slide) -> None:
+    rows = slide.theme_rows
+    figure = charts.count_bars(
+        [r.name for r in rows],
+        [len(r.offered_by) for r in rows],
+        axis_title=ui.tr("seminar.themes.chart_offers"),
+        max_label_chars=34,
+    )
+    figure.update_layout(height=min(MAP_HEIGHT + 40, max(200, 44 * len(rows) + 70)))
+    st.plotly_chart(figure, config=charts.PLOTLY_CONFIG, key="seminar_theme_chart", alt=ui.tr("seminar.themes.title"))
+
+
+def show_slide(slide: Slide) -> None:
+    if slide.kind == "title":
+        with st.container(key="seminar_title_slide"):
+            st.title(ui.escape_markdown(slide.title), anchor=False)
+            st.header(ui.escape_markdown(slide.subtitle), anchor=False)
+            for section in slide.sections:
+                show_section(section)
+        return
+    st.title(ui.escape_markdown(slide.title), anchor=False)
+    if slide.subtitle:
+        st.caption(ui.escape_markdown(slide.subtitle))
+    if slide.chart is None:
+        columns = st.columns(max(1, len(slide.sections)), gap="large")
+        for column, section in zip(columns, slide.sections, strict=False):
+            with column:
+                show_section(section)
+        return
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        if slide.stats:
+            for row_start in range(0, len(slide.stats), 3):
+                for column, stat in zip(st.columns(3), slide.stats[row_start : row_start + 3], strict=False):
+                    column.metric(stat.label, stat.value)
+        for section in slide.sections:
+            show_section(section)
+    with right:
+        if slide.chart == "themes":
+            show_theme_chart(slide)
+        elif not network.cities.empty:
+            show_map(slide)
+
+
+# --- settings ------------------------------------------------------------------
+
+
+def reset_to_first_slide() -> None:
+    ui.set_query_param("slide", None)
+
+
+def bound(key: str, param: str, valid: list[str] | None, default: str = "") -> Callable[[], None]:
+    """Keep a settings widget and its query parameter in step; a change restarts at slide 1."""
+    write = ui.bind_to_url(key, param, valid, default)
+
+    def on_change() -> None:
+        write()
+        reset_to_first_slide()
+
+    return on_change
+
+
+def settings(options: SlideOptions, all_slides: list[Slide]) -> None:
+    city_slugs = network.cities["slug"].tolist()
+    names = dict(zip(network.cities["slug"], network.cities["name"], strict=True))
+    years = [str(y) for y in sorted(set(range(TODAY.year - 10, TODAY.year + 3)) | {options.year})]
+    st.selectbox(ui.tr("seminar.setting.year"), years, key="seminar_year", on_change=bound("seminar_year", "year", years, str(options.year)))
+    hosts = ["", *city_slugs]
+    st.selectbox(
+        ui.tr("seminar.setting.host"),
+        hosts,
+        key="seminar_host",
+        format_func=lambda s: names.get(s, ui.tr("seminar.setting.nobody")),
+        on_change=bound("seminar_host", "host", hosts),
+    )
+
+    def since_changed() -> None:
+        value = st.session_state.get("seminar_since")
+        ui.set_query_param("since", value.isoformat() if value else None)
+
+    st.session_state["seminar_since"] = options.since
+    st.date_input(ui.tr("seminar.setting.since"), key="seminar_since", on_change=since_changed, format="YYYY-MM-DD")
+    countries = ["", "FR", "SE"]
+    st.selectbox(
+        ui.tr("seminar.setting.country"),
+        countries,
+        key="seminar_country",
+        format_func=lambda c: country_labels.get(c, ui.tr("seminar.setting.any")),
+        on_change=bound("seminar_country", "country", countries),
+    )
+    themes = network.themes
+    theme_names = {r["slug"]: ui.content(r, "name").text for _, r in themes.iterrows()}
+    theme_slugs = ["", *theme_names]
+    st.selectbox(
+        ui.tr("seminar.setting.theme"),
+        theme_slugs,
+        key="seminar_theme",
+        format_func=lambda s: theme_names.get(s, ui.tr("seminar.setting.any")),
+        on_change=bound("seminar_theme", "theme", theme_slugs),
+    )
+    titles = {s.key: s.title for s in all_slides}
+    st.session_state["seminar_order"] = [k for k in options.picked if k in titles]
+
+    def order_changed() -> None:
+        ui.set_query_param("order", ",".join(st.session_state.get("seminar_order") or []))
+        reset_to_first_slide()
+
+    st.multiselect(
+        ui.tr("seminar.setting.order"),
+        list(titles),
+        key="seminar_order",
+        format_func=lambda k: titles.get(k, k),
+        on_change=order_changed,
+        help=ui.tr("seminar.setting.order_help"),
+    )
+
+
+def base_url() -> str:
+    """The app's address as the browser sees it (for links inside the .ics file)."""
+    url = getattr(st.context, "url", None) or "http://localhost:8501/seminar"
+    return url.split("?", 1)[0].rsplit("/seminar", 1)[0]
+
+
+def take_home_files(shown: list[Slide]) -> None:
+    from afus import deck, onepager
+
+    st.download_button(
+        ui.tr("seminar.download.deck"),
+        data=lambda: deck.build_deck(shown, network, lang),
+        file_name=f"afus-seminar-{lang}.pptx",
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        key="seminar_dl_deck",
+        icon=":material/slideshow:",
+        on_click="ignore",
+    )
+    st.download_button(
+        ui.tr("seminar.download.network_pdf"),
+        data=lambda: onepager.network_onepager(network, lang, TODAY),
+        file_name=f"afus-network-{lang}.pdf",
+        mime="application/pdf",
+        key="seminar_dl_network",
+        icon=":material/picture_as_pdf:",
+        on_click="ignore",
+    )
+    if not network.cities.empty:
+        names = dict(zip(network.cities["slug"], network.cities["name"], strict=True))
+        city = st.selectbox(ui.tr("seminar.download.city"), list(names), format_func=names.get, key="seminar_dl_city")
+        st.download_button(
+            ui.tr("seminar.download.city_pdf", city=names[city]),
+            data=lambda: onepager.city_onepager(network, city, lang, TODAY),
+            file_name=f"afus-{city}-{lang}.pdf",
+            mime="application/pdf",
+            key="seminar_dl_city_pdf",
+            icon=":material/picture_as_pdf:",
+            on_click="ignore",
+        )
+    ics_button("seminar_dl_ics")
+
+
+def ics_button(key: str) -> None:
+    st.download_button(
+        ui.tr("seminar.download.ics"),
+        data=lambda: calendar.events_ics(network, base_url(), TODAY, lang),
+        file_name="afus-events.ics",
+        mime="text/calendar",
+        key=key,
+        icon=":material/event:",
+        on_click="ignore",
+    )
+
+
+# --- calendar --------------------------------------------------------------------
+
+
+def event_card(event: calendar.EventView) -> None:
+    when = format_date(event.start, lang) if event.start else ui.tr("calendar.undated")
+    if event.end and event.end != event.start:
+        when += " – " + format_date(event.end, lang)
+    st.subheader(ui.escape_markdown(event.title), anchor=False)
+    st.caption(ui.escape_markdown(f"{ui.tr('event.' + event.kind)} · {when}"))
+    if event.untranslated_from:
+        st.caption(ui.escape_markdown(ui.tr("common.fallback", lang=event.untranslated_from.upper())))
+    facts = []
+    if event.host:
+        facts.append(ui.tr("calendar.host", city=event.host))
+    if event.location:
+        facts.append(ui.tr("calendar.location", place=event.location))
+    if event.participants:
+        facts.append(ui.tr("calendar.participants", cities=", ".join(event.participants)))
+    if event.themes:
+        facts.append(ui.tr("calendar.themes", themes=" · ".join(event.themes)))
+    for fact in facts:
+        ui.text(fact)
+    for key, value in (
+        ("calendar.description", event.description),
+        ("calendar.programme", event.programme),
+        ("calendar.outcomes", event.outcomes),
+    ):
+        if value:
+            st.markdown(f"**{ui.escape_markdown(ui.tr(key))}**")
+            ui.text(value)
+    st.page_link(
+        "pages/seminar.py",
+        label=ui.tr("calendar.link"),
+        query_params={"view": "calendar", "event": event.slug},
+        icon=":material/link:",
+    )
+
+
+def show_calendar() -> None:
+    st.title(ui.tr("calendar.title"), anchor=False)
+    views = calendar.event_views(network, lang)
+    if not views:
+        st.info(ui.tr("calendar.none"))
+        ics_button("calendar_dl_ics")
+        return
+    chosen = ui.query_param("event")
+    by_slug = {v.slug: v for v in views}
+    if chosen and chosen not in by_slug:
+        st.warning(ui.tr("calendar.unknown_event", slug=chosen))
+        chosen = None
+    st.plotly_chart(
+        calendar.timeline_figure(views, lang, TODAY),
+        config=charts.PLOTLY_CONFIG,
+        key="seminar_timeline",
+        alt=ui.tr("calendar.title"),
+    )
+    coming = calendar.upcoming(views, TODAY)
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.header(ui.tr("calendar.upcoming"), anchor=False)
+        if not coming:
+            st.caption(ui.tr("calendar.no_upcoming"))
+        for event in coming:
+            event_card(event)
+        ics_button("calendar_dl_ics")
+    with right:
+        st.header(ui.tr("calendar.past"), anchor=False)
+        for event in calendar.past(views, TODAY):
+            event_card(event)
+    if chosen:
+        st.divider()
+        st.header(ui.tr("calendar.event"), anchor=False)
+        event_card(by_slug[chosen])
+    table = pd.DataFrame(
+        {
+            ui.tr("calendar.date"): [format_date(v.start, lang) if v.start else ui.tr("calendar.undated") for v in views],
+            ui.tr("calendar.kind"): [ui.tr("event." + v.kind) for v in views],
+            ui.tr("calendar.event"): [v.title for v in views],
+        }
+    )
+    st.dataframe(table, hide_index=True)
+
+
+# --- the page ----------------------------------------------------------------------
+
+VIEWS = ["slides", "calendar"]
+view_changed = ui.bind_to_url("seminar_view", "view", VIEWS, "slides")
+view = st.session_state["seminar_view"]
+
+options, problems = slides_mod.options_from_params(dict(st.query_params), network, TODAY)
+for problem in problems:
+    st.warning(ui.tr("seminar.bad_setting", value=problem.value, what=ui.tr(f"seminar.param.{problem.param}")))
+inputs = ui.match_inputs()
+unpicked = slides_mod.build_slides(network, dataclasses.replace(options, picked=()), lang, inputs)
+shown = slides_mod.pick(unpicked, options.picked)
+index, valid = slides_mod.slide_index(ui.query_param("slide"), len(shown))
+
+
+def go_to(number: int) -> None:
+    st.query_params["slide"] = str(number)
+
+
+with st.container(key="seminar_toolbar", horizontal=True, vertical_alignment="center"):
+    if view == "slides":
+        st.button(
+            ui.tr("seminar.prev"),
+            key="seminar_prev",
+            disabled=index == 0,
+            on_click=go_to,
+            args=(index,),
+        )
+        with st.container(key="seminar_counter", width="content"):
+            st.markdown(ui.escape_markdown(ui.tr("seminar.counter", n=index + 1, total=len(shown))))
+        st.button(
+            ui.tr("seminar.next"),
+            key="seminar_next",
+            type="primary",
+            disabled=index >= len(shown) - 1,
+            on_click=go_to,
+            args=(index + 2,),
+        )
+    st.segmented_control(
+        ui.tr("seminar.view.label"),
+        VIEWS,
+        key="seminar_view",
+        format_func=lambda v: ui.tr(f"seminar.view.{v}"),
+        on_change=view_changed,
+        label_visibility="collapsed",
+        required=True,
+    )
+    with st.popover(ui.tr("seminar.settings"), icon=":material/tune:", key="seminar_settings"):
+        settings(options, unpicked)
+    with st.popover(ui.tr("seminar.downloads"), icon=":material/download:", key="seminar_files"):
+        take_home_files(shown)
+
+if view == "calendar":
+    show_calendar()
+else:
+    if not valid:
+        st.warning(ui.tr("seminar.bad_slide", value=ui.query_param("slide") or "", total=len(shown)))
+    if network.cities.empty:
+        st.info(ui.tr("seminar.empty"))
+    with st.container(key="seminar_slide"):
+        show_slide(shown[index])
