@@ -1,13 +1,37 @@
-# Quick start: `make run` serves the app; `make test` runs the whole suite.
+# AFUS dashboard. Quick start on a fresh machine (python3; root installs what is missing):
+#   make run    create .venv, install pinned requirements, create/upgrade and seed the store, serve on :8501
+#   make test   install test requirements, axe-core, Chromium and PostgreSQL if missing, run the whole suite
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8501
+PYTEST_ARGS ?=
+# Root may install missing system packages; anyone else is told what to install.
+IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
 
-.PHONY: run test init bench clean
+.PHONY: run test init bench clean system-python system-test-deps
 
-$(VENV)/.installed: requirements.txt
+run: init
+	$(PY) -m streamlit run dashboard.py --server.port $(PORT)
+
+init: $(VENV)/.installed
+	$(PY) -m afus init
+
+test: $(VENV)/.installed-dev node_modules/.installed system-test-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Benchmarks print JSON (ratios against a floor measured in the same run); copies go to benchmarks/out/.
+bench: $(VENV)/.installed-dev
+	mkdir -p benchmarks/out
+	@set -e; for bench in benchmarks/bench_*.py; do \
+		name=$$(basename $$bench .py); \
+		echo "== $$name" >&2; \
+		$(PY) $$bench | tee benchmarks/out/$$name.json; \
+	done
+
+$(VENV)/.installed: requirements.txt | system-python
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -r requirements.txt
@@ -17,14 +41,29 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@
 
-init: $(VENV)/.installed
-	$(PY) -m afus init
+# axe-core for the accessibility tests, pinned by package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { [ -n "$(IS_ROOT)" ] && apt-get update -q && $(APT_INSTALL) nodejs npm; } \
+		|| { echo "npm is missing: install nodejs and npm" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
-run: init
-	$(PY) -m streamlit run dashboard.py --server.port $(PORT)
+# Debian's python3 needs python3-venv for `python3 -m venv`.
+system-python:
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null \
+		|| { [ -n "$(IS_ROOT)" ] && apt-get update -q && $(APT_INSTALL) python3-venv python3-pip; } \
+		|| { echo "python3 cannot create a venv: install python3-venv" >&2; exit 1; }
 
-test: $(VENV)/.installed-dev
-	$(PY) -m pytest
+# The browser tests use Debian's Chromium (never a downloaded browser); the store
+# tests start their own PostgreSQL server from Debian's postgresql binaries.
+system-test-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium fonts-liberation fonts-dejavu-core"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+		if [ -n "$(IS_ROOT)" ]; then apt-get update -q && $(APT_INSTALL) $$missing; \
+		else echo "missing system packages:$$missing (their tests will be skipped)" >&2; fi; \
+	fi
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) node_modules
