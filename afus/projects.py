@@ -32,7 +32,7 @@ from afus.i18n import Localized, localized, t
 from afus.models import COUNTRIES, STATUSES
 from afus.network import Network
 from afus.search import project_index
-from afus.text import fold
+from afus.text import fold, tokens
 
 THEME_FRAMEWORKS: tuple[str, ...] = ("afus_theme", "city_track")
 LENS_FRAMEWORKS: tuple[str, ...] = ("alliance_recommendation", "resilience_capital", "sdg")
@@ -220,7 +220,8 @@ def count_without_each(network: Network, filters: ProjectFilters, lang: str) -> 
 
 
 def _title_key(projects: pd.DataFrame, lang: str) -> list[str]:
-    return [fold(title) for title in localized_titles(projects, lang)]
+    # Words only, so quotes and guillemets do not decide the order.
+    return [" ".join(tokens(title)) for title in localized_titles(projects, lang)]
 
 
 def localized_titles(projects: pd.DataFrame, lang: str) -> list[str]:

@@ -36,7 +36,6 @@ KEY_Q = "projects_q"
 KEY_SORT = "projects_sort"
 KEY_TABLE = "projects_table"
 KEY_SYNCED = "projects_synced_params"  # the URL state the widgets were last set from / wrote
-KEY_SHOWN = "projects_shown_slugs"  # slugs of the rows on screen, for row selection
 FILTER_KEYS = {param: f"projects_{param}" for param in FILTER_PARAMS}
 
 
@@ -78,13 +77,6 @@ def on_clear(param: str | None = None) -> None:
     write_url(filters)
 
 
-def on_row_selected() -> None:
-    rows = st.session_state[KEY_TABLE].selection.rows
-    shown = st.session_state.get(KEY_SHOWN) or []
-    if rows and rows[0] < len(shown):
-        st.query_params["project"] = shown[rows[0]]
-
-
 def read_url(network) -> ProjectFilters:  # noqa: ANN001
     """Filters from the URL; the widgets follow when the URL changed since they last did."""
     raw = {name: st.query_params.get_all(name) for name in URL_PARAMS}
@@ -124,12 +116,13 @@ def filter_widgets(options: FilterOptions) -> None:
                 on_change=on_widget_change,
             )
     left, right = st.columns([1, 2], vertical_alignment="bottom")
+    sort_labels = {sort: ui.tr(f"projects.sort.{sort}") for sort in SORTS}
     with left:
         st.selectbox(
             ui.tr("projects.filter.sort"),
             SORTS,
             key=KEY_SORT,
-            format_func=lambda sort: ui.tr(f"projects.sort.{sort}"),
+            format_func=sort_labels.__getitem__,
             on_change=on_widget_change,
         )
     with right:
@@ -144,13 +137,13 @@ def empty_result(network, filters: ProjectFilters, options: FilterOptions) -> No
     lang = ui.lang()
     active = filters.active()
     lines = [f"- {ui.escape_markdown(describe_filter(p, filters, options, lang))}" for p in active]
-    st.warning(ui.escape_markdown(ui.tr("projects.empty.title")) + "\n\n" + "\n".join(lines))
-    st.markdown(ui.escape_markdown(ui.tr("projects.empty.widen")))
+    st.warning(ui.tr("projects.empty.title") + "\n\n" + "\n".join(lines))
+    st.markdown(ui.tr("projects.empty.widen"))
     counts = count_without_each(network, filters, lang)
     for param in active:
         label = describe_filter(param, filters, options, lang)
         st.button(
-            ui.escape_markdown(ui.tr("projects.empty.without", filter=label, count=counts[param])),
+            ui.escape_markdown(ui.tr("projects.empty.remove", filter=label, projects=count_label(counts[param]))),
             key=f"projects_remove_{param}",
             on_click=on_clear,
             args=(param,),
@@ -172,16 +165,13 @@ def project_list(network) -> None:  # noqa: ANN001
         empty_result(network, filters, options)
         return
     table = project_table(network, shown, lang)
-    st.session_state[KEY_SHOWN] = list(table.index)
     total = len(network.projects)
     st.caption(ui.tr("projects.count.of", shown=len(table), total=total) if filters.active() else count_label(total))
-    st.dataframe(
-        table,
-        hide_index=True,
-        key=KEY_TABLE,
-        on_select=on_row_selected,
-        selection_mode="single-row",
-    )
+    event = st.dataframe(table, hide_index=True, key=KEY_TABLE, on_select="rerun", selection_mode="single-row")
+    if event.selection.rows and event.selection.rows[0] < len(table):
+        # Selecting a row opens the project: its own URL, so the view can be shared.
+        st.query_params["project"] = table.index[event.selection.rows[0]]
+        st.rerun()
     st.caption(ui.tr("projects.open_hint"))
     st.download_button(
         ui.tr("projects.download"),
@@ -220,7 +210,7 @@ def project_view(detail: ProjectDetail) -> None:
                 original = ui.tr(f"projects.langname.{detail.source_lang}")
                 st.caption(ui.tr("projects.detail.translated", lang=original))
         else:
-            st.markdown(ui.escape_markdown(ui.tr("projects.detail.no_summary")))
+            st.markdown(ui.tr("projects.detail.no_summary"))
 
         st.subheader(ui.tr("projects.detail.themes"))
         if detail.themes:
@@ -232,14 +222,14 @@ def project_view(detail: ProjectDetail) -> None:
                     icon=":material/sell:",
                 )
         else:
-            st.markdown(ui.escape_markdown(ui.tr("common.none")))
+            st.markdown(ui.tr("common.none"))
 
         st.subheader(ui.tr("projects.detail.links"))
         if detail.links:
             for link in detail.links:
                 ui.safe_link(link.label, link.url)
         else:
-            st.markdown(ui.escape_markdown(ui.tr("projects.detail.no_links")))
+            st.markdown(ui.tr("projects.detail.no_links"))
 
     with side:
         st.subheader(ui.tr("projects.detail.city"))
@@ -265,19 +255,19 @@ def project_view(detail: ProjectDetail) -> None:
                     icon=":material/handshake:",
                 )
         else:
-            st.markdown(ui.escape_markdown(ui.tr("projects.detail.no_partners")))
+            st.markdown(ui.tr("projects.detail.no_partners"))
 
         st.subheader(ui.tr("projects.detail.status"))
-        st.markdown(ui.escape_markdown(ui.tr(f"status.{detail.status}")))
+        st.markdown(ui.tr(f"status.{detail.status}"))
 
         st.subheader(ui.tr("projects.detail.dates"))
         if detail.start_date or detail.end_date:
             if detail.start_date:
-                st.markdown(ui.escape_markdown(ui.tr("projects.detail.start", date=format_date(detail.start_date, lang))))
+                st.markdown(ui.tr("projects.detail.start", date=format_date(detail.start_date, lang)))
             if detail.end_date:
-                st.markdown(ui.escape_markdown(ui.tr("projects.detail.end", date=format_date(detail.end_date, lang))))
+                st.markdown(ui.tr("projects.detail.end", date=format_date(detail.end_date, lang)))
         else:
-            st.markdown(ui.escape_markdown(ui.tr("projects.detail.no_dates")))
+            st.markdown(ui.tr("projects.detail.no_dates"))
 
         st.subheader(ui.tr("projects.detail.contact"))
         contact = " · ".join(part for part in (detail.contact_name, detail.contact_email) if part)

@@ -89,12 +89,11 @@ STRINGS = {
         "fr": "Pour élargir la recherche, retirez l'un d'eux :",
         "sv": "Ta bort ett av dem för att bredda sökningen:",
     },
-    "projects.empty.without": {
-        "en": "Without “{filter}”: {count}",
-        "fr": "Sans « {filter} » : {count}",
-        "sv": "Utan ”{filter}”: {count}",
+    "projects.empty.remove": {
+        "en": "Remove {filter} ({projects})",
+        "fr": "Retirer {filter} ({projects})",
+        "sv": "Ta bort {filter} ({projects})",
     },
-    "projects.empty.remove": {"en": "Remove “{filter}”", "fr": "Retirer « {filter} »", "sv": "Ta bort ”{filter}”"},
     "projects.empty.search_tip": {
         "en": "Tip: every word of the search must appear; try fewer or shorter words (word beginnings match, e.g. “circul”).",
         "fr": "Astuce : chaque mot recherché doit apparaître ; essayez moins de mots ou des mots plus courts (le début d'un mot suffit, p. ex. « circul »).",
