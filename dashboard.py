@@ -5,7 +5,7 @@ import streamlit as st
 from afus import ui
 from afus.pages import PAGES
 
-st.set_page_config(page_title="AFUS", page_icon=":material/diversity_3:", layout="wide")
+st.set_page_config(page_title="AFUS", page_icon="🤝", layout="wide")
 
 ui.init_lang()
 pages = [
