@@ -72,9 +72,10 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -108,6 +109,7 @@ KIND_WEIGHTS: dict[str, float] = {
     COMPARE_PRACTICE: 0.5,
 }
 PAIRING_COUNTRIES: tuple[str, str] = ("FR", "SE")
+T = TypeVar("T")
 _ROUND = 9  # decimals used when comparing scores, so float noise never reorders ties
 
 
@@ -205,6 +207,20 @@ class MatchInputs:
     offers: sparse.csr_matrix
     seeks: sparse.csr_matrix
     offer_projects: Mapping[tuple[int, int], tuple[int, ...]] = field(repr=False)
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @cached_property
+    def dense_offers(self) -> np.ndarray:
+        """``o`` as a dense cities × themes array (themes stay few, so rows are cheap to read)."""
+        dense = self.offers.toarray()
+        dense.flags.writeable = False
+        return dense
+
+    @cached_property
+    def dense_seeks(self) -> np.ndarray:
+        dense = self.seeks.toarray()
+        dense.flags.writeable = False
+        return dense
 
     @cached_property
     def city_index(self) -> dict[int, int]:
@@ -260,6 +276,25 @@ class MatchInputs:
             return self.city_index[int(city_id)]
         except KeyError:
             raise UnknownCity(city_id) from None
+
+
+MEMO_MAX_ENTRIES = 64
+
+
+def memoised(inputs: MatchInputs, key: Hashable, build: Callable[[], T]) -> T:
+    """``build()`` computed once per ``inputs`` and ``key`` (the oldest of 64 entries is dropped).
+
+    For results derived only from one snapshot (score tables, figures in a
+    language), so that a rerun on unchanged data costs nothing.
+    """
+    memo = inputs._memo
+    if key in memo:
+        return memo[key]
+    value = build()
+    if len(memo) >= MEMO_MAX_ENTRIES:
+        memo.pop(next(iter(memo)))
+    memo[key] = value
+    return value
 
 
 # --- building the inputs ----------------------------------------------------------
@@ -445,8 +480,8 @@ class _Row:
 
 
 def _row(inputs: MatchInputs, a: int, weights: np.ndarray) -> _Row:
-    seeks_a = inputs.seeks.getrow(a).toarray().ravel() * weights
-    offers_a = inputs.offers.getrow(a).toarray().ravel() * weights
+    seeks_a = inputs.dense_seeks[a] * weights
+    offers_a = inputs.dense_offers[a] * weights
     learns = inputs.offers @ seeks_a
     teaches = inputs.seeks @ offers_a
     together = inputs.seeks @ seeks_a
@@ -464,10 +499,8 @@ def _row(inputs: MatchInputs, a: int, weights: np.ndarray) -> _Row:
 
 def _reasons(inputs: MatchInputs, row: _Row, b: int) -> tuple[Reason, ...]:
     a = row.a
-    s_a = inputs.seeks.getrow(a).toarray().ravel()
-    o_a = inputs.offers.getrow(a).toarray().ravel()
-    s_b = inputs.seeks.getrow(b).toarray().ravel()
-    o_b = inputs.offers.getrow(b).toarray().ravel()
+    s_a, o_a = inputs.dense_seeks[a], inputs.dense_offers[a]
+    s_b, o_b = inputs.dense_seeks[b], inputs.dense_offers[b]
     terms = {
         A_LEARNS_FROM_B: s_a * o_b,
         B_LEARNS_FROM_A: o_a * s_b,
@@ -568,8 +601,7 @@ def pair_match(
 def city_themes(inputs: MatchInputs, city_id: int) -> CityThemes:
     """What ``city_id`` offers (with the projects behind each theme) and seeks, in theme order."""
     i = inputs._index(city_id)
-    offered = inputs.offers.getrow(i).toarray().ravel()
-    sought = inputs.seeks.getrow(i).toarray().ravel()
+    offered, sought = inputs.dense_offers[i], inputs.dense_seeks[i]
     offers = tuple(
         (int(inputs.theme_ids[j]), inputs.offer_projects.get((int(city_id), int(inputs.theme_ids[j])), ()))
         for j in np.flatnonzero(offered > 0)
@@ -580,7 +612,7 @@ def city_themes(inputs: MatchInputs, city_id: int) -> CityThemes:
 def has_activity(inputs: MatchInputs, city_id: int) -> bool:
     """Whether the city offers or seeks any theme."""
     i = inputs._index(city_id)
-    return bool(inputs.offers.getrow(i).nnz or inputs.seeks.getrow(i).nnz)
+    return bool(inputs.dense_offers[i].any() or inputs.dense_seeks[i].any())
 
 
 def suggestions(inputs: MatchInputs, city_id: int, *, limit: int = 5) -> list[Suggestion]:
@@ -591,15 +623,15 @@ def suggestions(inputs: MatchInputs, city_id: int, *, limit: int = 5) -> list[Su
     Each suggestion names the city's three strongest themes.
     """
     a = inputs._index(city_id)
-    weighted = inputs.offers.multiply(inputs.theme_weights[None, :]).tocsr()
-    activity = np.asarray(weighted.sum(axis=1)).ravel() * _country_factors(inputs, a)
+    weighted = inputs.dense_offers * inputs.theme_weights[None, :]
+    activity = weighted.sum(axis=1) * _country_factors(inputs, a)
     activity[a] = 0.0
     rounded = np.round(activity, _ROUND)
     idx = np.flatnonzero(rounded > 0)
     idx = idx[np.argsort(-rounded[idx], kind="stable")][:limit]
     out = []
     for c in idx:
-        row = weighted.getrow(int(c)).toarray().ravel()
+        row = weighted[int(c)]
         top = [j for j in np.argsort(-np.round(row, _ROUND), kind="stable")[:3] if row[j] > 0]
         out.append(Suggestion(int(inputs.city_ids[c]), float(activity[c]), tuple(int(inputs.theme_ids[j]) for j in top)))
     return out
@@ -610,7 +642,12 @@ def strongest_links(inputs: MatchInputs, *, limit: int = 150) -> list[tuple[int,
 
     Every city keeps at least its best link when the budget allows, so a
     large network's picture still shows each active city connected.
+    Memoised per inputs and ``limit``.
     """
+    return memoised(inputs, ("strongest_links", limit), lambda: _strongest_links(inputs, limit))
+
+
+def _strongest_links(inputs: MatchInputs, limit: int) -> list[tuple[int, int, float]]:
     matrix = score_matrix(inputs)
     n = matrix.shape[0]
     upper_i, upper_j = np.triu_indices(n, k=1)

@@ -21,6 +21,7 @@ from afus.matching import (
     Suggestion,
     city_themes,
     describe_reason,
+    memoised,
     score_matrix,
     score_share,
 )
@@ -73,7 +74,7 @@ class CitySide:
     slug: str
     name: str
     country: str
-    offers: tuple[tuple[str, tuple[ProjectRef, ...]], ...]  # theme name, projects
+    offers: tuple[tuple[str, tuple[ProjectRef, ...], int], ...]  # theme name, first projects, how many in all
     seeks: tuple[str, ...]
     contact: Contact
 
@@ -86,24 +87,33 @@ class SuggestionCard:
     themes: tuple[str, ...]
 
 
-def _projects_by_id(network, ids: Sequence[int], lang: str) -> list[ProjectRef]:  # noqa: ANN001
-    if not ids:
-        return []
-    rows = network.projects[network.projects["id"].isin(list(ids))].set_index("id")
+def _project_rows(network, inputs: MatchInputs) -> dict[int, tuple]:  # noqa: ANN001
+    """Project id -> the fields a card shows, built once per snapshot (memoised on ``inputs``)."""
+
+    def build() -> dict[int, tuple]:
+        frame = network.projects
+        columns = ["slug", "title", "lang", "translations", "city_name", "status", "contact_name", "contact_email"]
+        return dict(zip(frame["id"].astype(int).tolist(), frame[columns].itertuples(index=False, name=None)))
+
+    return memoised(inputs, "peer_view.project_rows", build)
+
+
+def _projects_by_id(network, inputs: MatchInputs, ids: Sequence[int], lang: str) -> list[ProjectRef]:  # noqa: ANN001
+    rows = _project_rows(network, inputs)
     out = []
     for pid in ids:
-        if pid not in rows.index:
+        row = rows.get(int(pid))
+        if row is None:
             continue
-        row = rows.loc[pid]
-        title = localized(row["title"], row["lang"], row["translations"], "title", lang).text
+        slug, title, source_lang, translations, city_name, status, contact_name, contact_email = row
         out.append(
             ProjectRef(
-                slug=str(row["slug"]),
-                title=title,
-                city_name=str(row["city_name"]),
-                status=str(row["status"]),
-                contact_name=str(row["contact_name"] or ""),
-                contact_email=str(row["contact_email"] or ""),
+                slug=str(slug),
+                title=localized(title, source_lang, translations, "title", lang).text,
+                city_name=str(city_name),
+                status=str(status),
+                contact_name=str(contact_name or ""),
+                contact_email=str(contact_email or ""),
             )
         )
     return out
@@ -119,6 +129,7 @@ def _contact(network, city_id: int) -> Contact:  # noqa: ANN001
 
 def peer_cards(
     network,  # noqa: ANN001 (afus.network.Network)
+    inputs: MatchInputs,
     matches: Sequence[PeerMatch],
     names: Names,
     lang: str,
@@ -144,15 +155,23 @@ def peer_cards(
                 share=score_share(match.score, best),
                 country_factor=match.country_factor,
                 sentences=tuple(describe_reason(r, names, lang) for r in match.reasons),
-                projects=tuple(_projects_by_id(network, ids, lang)),
+                projects=tuple(_projects_by_id(network, inputs, ids, lang)),
                 contact=_contact(network, match.city_id),
             )
         )
     return cards
 
 
-def city_side(network, inputs: MatchInputs, city_id: int, names: Names, lang: str) -> CitySide:  # noqa: ANN001
-    """What one city offers (with its projects) and seeks, for the comparison."""
+def city_side(
+    network,  # noqa: ANN001 (afus.network.Network)
+    inputs: MatchInputs,
+    city_id: int,
+    names: Names,
+    lang: str,
+    *,
+    max_projects: int = 3,
+) -> CitySide:
+    """What one city offers (with up to ``max_projects`` projects per theme, ongoing first) and seeks."""
     themes = city_themes(inputs, city_id)
     i = inputs.city_index[int(city_id)]
     return CitySide(
@@ -160,7 +179,8 @@ def city_side(network, inputs: MatchInputs, city_id: int, names: Names, lang: st
         name=inputs.city_names[i],
         country=inputs.city_countries[i],
         offers=tuple(
-            (names.themes.get(tid, "?"), tuple(_projects_by_id(network, pids, lang))) for tid, pids in themes.offers
+            (names.themes.get(tid, "?"), tuple(_projects_by_id(network, inputs, pids[:max_projects], lang)), len(pids))
+            for tid, pids in themes.offers
         ),
         seeks=tuple(names.themes.get(tid, "?") for tid in themes.seeks),
         contact=_contact(network, city_id),

@@ -106,9 +106,18 @@ def _side(side: peer_view.CitySide) -> None:
     st.markdown(f"**{ui.tr('peers.compare.offers')}**")
     if not side.offers:
         st.caption(ui.tr("peers.compare.nothing"))
-    for theme, projects in side.offers:
+    for theme, projects, count in side.offers:
         st.markdown(f"- {ui.escape_markdown(theme)}")
         _project_links(projects)
+        if count > len(projects):
+            st.caption(ui.tr("peers.compare.more", count=count - len(projects)))
+    if side.offers:
+        st.page_link(
+            "pages/projects.py",
+            label=ui.escape_markdown(ui.tr("peers.compare.all_projects", city=side.name)),
+            query_params={"city": side.slug},
+            icon=":material/list:",
+        )
     st.markdown(f"**{ui.tr('peers.compare.seeks')}**")
     if side.seeks:
         _sentences(side.seeks)
@@ -148,7 +157,7 @@ def _ranking(net, inputs, names, city_id: int, city_slug: str, theme_id: int | N
         return
     matches = matching.peer_scores(inputs, city_id, other_country_only=other, theme_ids=themes, limit=PEERS_SHOWN)
     st.caption(ui.tr("peers.ranked.count", shown=len(matches), total=total))
-    for card in peer_view.peer_cards(net, matches, names, ui.lang()):
+    for card in peer_view.peer_cards(net, inputs, matches, names, ui.lang()):
         _peer_card(card, city_slug)
 
 
@@ -159,7 +168,11 @@ def _network_picture(net, inputs, city_slug: str | None) -> None:  # noqa: ANN00
         return
     total = int((matching.score_matrix(inputs) > 0).sum() // 2)
     labels = {c: ui.tr(f"country.{c}") for c in ("FR", "SE")}
-    figure = peer_network_map(net.cities, links, labels, link_label=ui.tr("peers.network.link"), focus_slug=city_slug)
+    figure = matching.memoised(
+        inputs,
+        ("page.network_map", ui.lang(), city_slug),
+        lambda: peer_network_map(net.cities, links, labels, link_label=ui.tr("peers.network.link"), focus_slug=city_slug),
+    )
     city = ui.tr("peers.col.city")
     data = pd.DataFrame(
         [(inputs.name_of(a), inputs.name_of(b), round(s, 2)) for a, b, s in links],
@@ -169,11 +182,13 @@ def _network_picture(net, inputs, city_slug: str | None) -> None:  # noqa: ANN00
 
 
 def _heatmap(inputs, city_id: int | None) -> None:  # noqa: ANN001
-    frame, total = peer_view.heatmap_frame(inputs, focus_id=city_id)
+    frame, total = matching.memoised(inputs, ("page.heatmap_frame", city_id), lambda: peer_view.heatmap_frame(inputs, focus_id=city_id))
     if frame.empty:
         st.info(ui.tr("peers.network.none"))
         return
-    figure = score_heatmap(frame, colorbar_title=ui.tr("peers.heatmap.colorbar"))
+    figure = matching.memoised(
+        inputs, ("page.heatmap", ui.lang(), city_id), lambda: score_heatmap(frame, colorbar_title=ui.tr("peers.heatmap.colorbar"))
+    )
     data = frame.round(2).rename_axis(ui.tr("peers.col.city")).reset_index()
     ui.chart(figure, ui.tr("peers.heatmap.caption", shown=len(frame), total=total), data, key="peers_heatmap")
 
@@ -184,11 +199,16 @@ def _pairings(inputs, names) -> None:  # noqa: ANN001
     if not pairings:
         st.info(ui.tr("peers.pairings.empty"))
         return
-    st.dataframe(matching.pairings_table(pairings, names, ui.lang()), hide_index=True, key="peers_pairings_table")
+    lang = ui.lang()
+    table = matching.memoised(inputs, ("page.pairings_table", lang), lambda: matching.pairings_table(pairings, names, lang))
+    # BOM: spreadsheet programs then read the accents of Umeå or Malmö correctly.
+    data = matching.memoised(
+        inputs, ("page.pairings_csv", lang), lambda: matching.pairings_csv(pairings, names, lang).encode("utf-8-sig")
+    )
+    st.dataframe(table, hide_index=True, key="peers_pairings_table")
     st.download_button(
         ui.tr("peers.pairings.download"),
-        # BOM: spreadsheet programs then read the accents of Umeå or Malmö correctly.
-        data=matching.pairings_csv(pairings, names, ui.lang()).encode("utf-8-sig"),
+        data=data,
         file_name="afus-seminar-pairings.csv",
         mime="text/csv",
         key="peers_pairings_csv",
@@ -204,7 +224,7 @@ st.caption(ui.tr("peers.intro"))
 
 net = ui.network()
 inputs = ui.match_inputs()
-names = matching.names_from_network(net, ui.lang())
+names = matching.memoised(inputs, ("names", ui.lang()), lambda: matching.names_from_network(net, ui.lang()))
 
 city_slug = ui.query_param("city")
 with_slug = ui.query_param("with")

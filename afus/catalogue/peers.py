@@ -98,6 +98,16 @@ STRINGS = {
     },
     "peers.compare.seeks": {"en": "Wants to learn about", "fr": "Veut apprendre sur", "sv": "Vill lära sig om"},
     "peers.compare.nothing": {"en": "Nothing recorded yet.", "fr": "Rien d'enregistré pour l'instant.", "sv": "Inget registrerat ännu."},
+    "peers.compare.more": {
+        "en": "and {count} more projects on this theme",
+        "fr": "et {count} autres projets sur ce thème",
+        "sv": "och {count} projekt till inom detta tema",
+    },
+    "peers.compare.all_projects": {
+        "en": "All projects of {city}",
+        "fr": "Tous les projets de {city}",
+        "sv": "Alla projekt i {city}",
+    },
     "peers.compare.none": {
         "en": "No shared theme between these two cities yet.",
         "fr": "Pas encore de thème commun entre ces deux villes.",

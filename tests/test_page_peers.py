@@ -1,0 +1,160 @@
+"""The /peers page under AppTest: ranked peers with reasons, filters, comparison, pairings, bad input."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, update
+
+from afus.db import write_session
+from afus.models import City, CitySeek, Project, Theme
+from tests.apptest import all_text, run_page
+
+PAGE = "pages/peers.py"
+
+
+def plain(at) -> str:  # noqa: ANN001
+    """The page's text with markdown escapes removed (what a reader sees)."""
+    return all_text(at).replace("\\", "")
+
+
+def peer_names(at) -> list[str]:  # noqa: ANN001
+    """Names on the peer cards, in page order."""
+    return [el.value.replace("\\", "") for el in at.subheader]
+
+
+def links(at) -> list[tuple[str, str, str]]:  # noqa: ANN001
+    """Every page link as (target page, query string, label)."""
+    return [(el.proto.page, el.proto.query_string, el.proto.label.replace("\\", "")) for el in at.get("page_link")]
+
+
+def test_ranked_peers_with_reasons_projects_and_score_bars(engine):
+    at = run_page(PAGE, city="saint-brieuc")
+    assert not at.exception
+    assert peer_names(at) == ["Malmö", "Borås", "Umeå", "Gothenburg"]
+    text = plain(at)
+    assert "Best-matched cities for Saint-Brieuc" in text
+    assert "Saint-Brieuc wants to learn about “Redesign of public spaces: uses for all and versatility”, which Gothenburg works on." in text
+    assert "Saint-Brieuc and Malmö both work on “Environmental”: they can compare their practice." in text
+    bars = at.get("progress")
+    assert [b.proto.value for b in bars][0] == 100
+    assert [b.proto.value for b in bars] == sorted((b.proto.value for b in bars), reverse=True)
+    assert bars[0].proto.text == "Score 4.9"
+    project_links = [(q, label) for page, q, label in links(at) if page == "projects"]
+    assert ("project=gothenburg-temporary-installation", "Temporary installation — Gothenburg (Ongoing)") in project_links
+    assert ("peers", "city=saint-brieuc&with=umea") in [(p, q) for p, q, _ in links(at)]
+    assert "No contact recorded yet" in text
+
+
+def test_the_page_speaks_french_and_swedish(engine):
+    fr = plain(run_page(PAGE, city="saint-brieuc", lang="fr"))
+    assert "Villes les mieux assorties à Saint-Brieuc" in fr
+    assert "Saint-Brieuc veut apprendre sur « Le réaménagement des espaces publics" in fr
+    sv = run_page(PAGE, city="saint-brieuc", lang="sv")
+    assert "Städer som passar Saint-Brieuc bäst" in plain(sv)
+    assert sv.get("progress")[0].proto.text == "Poäng 4,9"
+
+
+def test_filters_other_country_and_theme(engine):
+    assert peer_names(run_page(PAGE, city="malmo")) == ["Saint-Brieuc", "Gothenburg", "Umeå"]
+    at = run_page(PAGE, city="malmo", other="1")
+    assert peer_names(at) == ["Saint-Brieuc"]
+    assert at.toggle(key="peers_other").value is True
+    at = run_page(PAGE, city="saint-brieuc", theme="public-spaces")
+    # On this theme alone the two cities score the same: ties go by name.
+    assert peer_names(at) == ["Gothenburg", "Umeå"]
+    assert at.selectbox(key="peers_theme").value == "public-spaces"
+
+
+def test_widgets_write_the_url(engine):
+    at = run_page(PAGE, city="saint-brieuc")
+    at.selectbox(key="peers_city").select("malmo").run()
+    assert at.query_params["city"] in ("malmo", ["malmo"])
+    assert peer_names(at)[0] == "Saint-Brieuc"
+    at.toggle(key="peers_other").set_value(True).run()
+    assert at.query_params["other"] in ("1", ["1"])
+    assert peer_names(at) == ["Saint-Brieuc"]
+
+
+def test_compare_two_cities_side_by_side(engine):
+    at = run_page(PAGE, city="saint-brieuc", **{"with": "malmo"})
+    assert not at.exception
+    text = plain(at)
+    assert "Saint-Brieuc and Malmö side by side" in text
+    assert "Works on (its projects)" in text and "Wants to learn about" in text
+    # Saint-Brieuc's three tracks are what it wants to learn about.
+    assert "Priority to renovating centres: energy efficiency and, more widely, circular economy" in text
+    assert at.selectbox(key="peers_with").value == "malmo"
+    assert ("projects", "project=saint-brieuc-place-de-la-grille") in [(p, q) for p, q, _ in links(at)]
+
+
+def test_compare_with_an_unknown_or_the_same_city(engine):
+    at = run_page(PAGE, city="saint-brieuc", **{"with": "atlantis"})
+    assert not at.exception
+    assert "There is no city “atlantis” to compare with." in plain(at)
+    at = run_page(PAGE, city="malmo", **{"with": "malmo"})
+    assert "Choose two different cities to compare." in plain(at)
+
+
+def test_unknown_city_gets_a_clear_message(engine):
+    at = run_page(PAGE, city="<script>alert(1)</script>")
+    assert not at.exception
+    warning = at.warning[0].value
+    assert "There is no city" in warning and "<script>" not in warning  # escaped, not HTML
+    assert at.selectbox(key="peers_city").value is None
+    assert "Choose your city" in plain(at)
+
+
+def test_city_with_no_data_gets_suggestions_not_an_empty_page(engine):
+    at = run_page(PAGE, city="paris", lang="fr")
+    assert not at.exception
+    text = plain(at)
+    assert "Paris n'a encore ni projet ni thème déclaré" in text
+    assert "les villes les plus actives sur les thèmes du réseau" in text
+    suggested = [q for p, q, _ in links(at) if p == "peers"]
+    assert "city=saint-brieuc" in suggested and "city=malmo" in suggested
+
+
+def test_seminar_pairings_table_and_csv(engine):
+    at = run_page(PAGE, lang="fr")
+    tables = [df.value for df in at.dataframe]
+    pairings = next(t for t in tables if "Ville française" in t.columns)
+    assert len(pairings) == 5
+    first = pairings.iloc[0]
+    assert (first["Ville française"], first["Ville suédoise"]) == ("Saint-Brieuc", "Malmö")
+    assert "Saint-Brieuc veut apprendre sur" in first["Raisons"]
+    assert at.get("download_button")[0].proto.label == "Télécharger les binômes (CSV)"
+
+
+def test_new_data_is_matched_on_the_next_run(engine):
+    # Paris declares it wants to learn about public spaces: it now has peers.
+    with write_session(engine) as session:
+        paris = session.scalar(select(City.id).where(City.slug == "paris"))
+        theme = session.scalar(select(Theme.id).where(Theme.slug == "public-spaces"))
+        session.add(CitySeek(city_id=paris, theme_id=theme))
+    at = run_page(PAGE, city="paris")
+    # Gothenburg and Umeå can teach it (x1.5, French–Swedish); Saint-Brieuc can
+    # teach it and learn with it (1 + 0.5, same country): a three-way tie, by name.
+    assert peer_names(at) == ["Gothenburg", "Saint-Brieuc", "Umeå"]
+    assert "Paris wants to learn about “Redesign of public spaces" in plain(at)
+
+
+def test_user_text_is_never_rendered_as_markup(engine):
+    with write_session(engine) as session:
+        session.execute(
+            update(Project)
+            .where(Project.slug == "malmo-circular-economy")
+            .values(translations={"en": {"title": "[win](http://evil.example) <b>bold</b>"}})
+        )
+    at = run_page(PAGE, city="saint-brieuc")
+    labels = [label for page, _, label in links(at) if page == "projects"]
+    raw = [el.proto.label for el in at.get("page_link") if el.proto.page == "projects"]
+    assert "[win](http://evil.example) <b>bold</b> — Malmö (Ongoing)" in labels
+    assert all("](http" not in r and "<b>" not in r for r in raw)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "sv"])
+def test_page_without_a_city_shows_the_network(engine, lang):
+    at = run_page(PAGE, lang=lang)
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 2  # the network map and the heatmap
+    assert at.selectbox(key="peers_with").disabled
