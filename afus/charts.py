@@ -28,7 +28,7 @@ HEATMAP_SCALE = [[0.0, "#F7FBFF"], [0.5, "#6BAED6"], [1.0, "#08306B"]]
 
 # France and Sweden with some margin (degrees).
 NETWORK_LAT_RANGE = (41.0, 67.5)
-NETWORK_LON_RANGE = (-6.0, 25.0)
+NETWORK_LON_RANGE = (-8.0, 30.0)
 FONT = dict(size=14)
 
 
@@ -68,7 +68,7 @@ def member_map(
                 customdata=rows["slug"].tolist(),
                 name=country_labels.get(country, country),
                 mode="markers+text",
-                textposition="top center",
+                textposition=label_positions(rows["latitude"].tolist(), rows["longitude"].tolist()),
                 textfont=dict(size=13, color="#1A1A1A"),
                 hovertemplate="%{text}<extra>" + _hover_safe(country_labels.get(country, country)) + "</extra>",
                 marker=dict(
@@ -100,6 +100,20 @@ def member_map(
         font=FONT,
     )
     return fig
+
+
+def label_positions(lats: Sequence[float], lons: Sequence[float], near_deg: float = 1.5) -> list[str]:
+    """Where to put each marker's label so that two close cities (Gothenburg, Borås) do not overlap.
+
+    Labels go above the marker, except for a city with a close neighbour: the
+    western one's label goes to the upper left, the eastern one's to the lower right.
+    """
+    positions = ["top center"] * len(lats)
+    for i in range(len(lats)):
+        for j in range(len(lats)):
+            if i != j and abs(lats[i] - lats[j]) < near_deg / 2 and abs(lons[i] - lons[j]) < near_deg:
+                positions[i] = "top left" if lons[i] < lons[j] else "bottom right"
+    return positions
 
 
 def _hover_safe(value: str) -> str:

@@ -110,20 +110,20 @@ def show_profile(profile: browse.CityProfile) -> None:
             project_link(project)
             st.caption(ui.tr(f"status.{project['status']}"))
 
-    seeks_col, partners_col, events_col = st.columns(3, gap="large")
-    with seeks_col:
-        st.header(ui.tr("browse.profile.seeks"))
-        if profile.seeks.empty:
-            st.info(ui.tr("browse.profile.no_seeks", city=name))
-        else:
-            st.caption(ui.tr("browse.profile.seeks_help"))
-        notes = set()
-        for _, theme in profile.seeks.iterrows():
-            theme_link(theme)
-            if theme["note"]:
-                notes.add(theme["note"])
-        for note in sorted(notes):
-            st.caption(ui.escape_markdown(f"« {note} »" if city["lang"] == "fr" else f"“{note}”"))
+    st.header(ui.tr("browse.profile.seeks"))
+    if profile.seeks.empty:
+        st.info(ui.tr("browse.profile.no_seeks", city=name))
+    else:
+        st.caption(ui.tr("browse.profile.seeks_help"))
+    notes = set()
+    for _, theme in profile.seeks.iterrows():
+        theme_link(theme)
+        if theme["note"]:
+            notes.add(theme["note"])
+    for note in sorted(notes):
+        st.caption(ui.escape_markdown(f"« {note} »" if city["lang"] == "fr" else f"“{note}”"))
+
+    partners_col, events_col = st.columns(2, gap="large")
     with partners_col:
         st.header(ui.tr("browse.profile.partners"))
         if profile.partners.empty:

@@ -1,0 +1,122 @@
+"""Chart builders: pure functions from frames to plotly figures, and the offline base map."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from afus import browse, charts, db, schema, seed
+from afus.network import load_network
+
+ROOT = Path(__file__).resolve().parent.parent
+LABELS = {"FR": "France", "SE": "Sweden"}
+
+
+@pytest.fixture(scope="module")
+def network(tmp_path_factory):
+    eng = db.make_engine(f"sqlite:///{tmp_path_factory.mktemp('charts') / 'afus.db'}")
+    schema.upgrade(eng)
+    seed.seed(eng)
+    snapshot = load_network(eng)
+    eng.dispose()
+    return snapshot
+
+
+def test_plotly_config_points_at_the_app_own_base_maps():
+    assert charts.PLOTLY_CONFIG["topojsonURL"] == "/app/static/topojson/"
+    assert charts.PLOTLY_CONFIG["displaylogo"] is False
+    # plotly asks for "<scope>_<resolution>m.json": the map uses europe at 50 m.
+    topology = json.loads((ROOT / "static" / "topojson" / "europe_50m.json").read_text(encoding="utf-8"))
+    assert topology["type"] == "Topology"
+    countries = {g.get("id") for g in topology["objects"]["countries"]["geometries"]}
+    assert {"FRA", "SWE"} <= countries
+
+
+def test_member_map_one_trace_per_country(network):
+    fig = charts.member_map(network.cities, LABELS)
+    assert [t.name for t in fig.data] == ["France", "Sweden"]
+    france, sweden = fig.data
+    assert sorted(france.text) == ["Grenoble", "La Rochelle", "Paris", "Saint-Brieuc", "Strasbourg"]
+    assert sorted(sweden.text) == ["Borås", "Gothenburg", "Linköping", "Malmö", "Umeå"]
+    assert france.marker.color == charts.COUNTRY_COLOURS["FR"]
+    assert sweden.marker.color == charts.COUNTRY_COLOURS["SE"]
+    assert france.marker.color != sweden.marker.color
+    assert "France" in france.hovertemplate
+
+
+def test_member_map_frames_france_and_sweden_offline(network):
+    fig = charts.member_map(network.cities, LABELS)
+    geo = fig.layout.geo
+    assert (geo.scope, geo.resolution) == ("europe", 50)
+    lat_min, lat_max = geo.lataxis.range
+    lon_min, lon_max = geo.lonaxis.range
+    for trace in fig.data:
+        assert all(lat_min < lat < lat_max for lat in trace.lat)
+        assert all(lon_min < lon < lon_max for lon in trace.lon)
+    # Coordinates are the gazetteer's, e.g. Umeå far north, Saint-Brieuc far west.
+    sweden = fig.data[1]
+    umea = dict(zip(sweden.text, sweden.lat))["Umeå"]
+    assert umea == pytest.approx(63.83, abs=0.05)
+
+
+def test_member_map_focus_enlarges_one_city(network):
+    fig = charts.member_map(network.cities, LABELS, focus_slug="malmo")
+    sweden = fig.data[1]
+    sizes = dict(zip(sweden.customdata, sweden.marker.size))
+    opacity = dict(zip(sweden.customdata, sweden.marker.opacity))
+    assert sizes["malmo"] > sizes["umea"]
+    assert opacity["malmo"] == 1.0 and opacity["umea"] < 1.0
+
+
+def test_member_map_skips_cities_without_coordinates():
+    cities = pd.DataFrame(
+        {"slug": ["a", "b"], "name": ["A", "B"], "country": ["FR", "FR"], "latitude": [48.0, None], "longitude": [2.0, None]}
+    )
+    fig = charts.member_map(cities, LABELS)
+    assert list(fig.data[0].text) == ["A"]
+
+
+def test_close_cities_get_labels_on_opposite_sides(network):
+    se = network.cities[network.cities["country"] == "SE"]
+    positions = dict(zip(se["slug"], charts.label_positions(se["latitude"].tolist(), se["longitude"].tolist())))
+    assert positions["gothenburg"] == "top left"  # west of Borås, 1° apart
+    assert positions["boras"] == "bottom right"
+    assert positions["umea"] == "top center"
+
+
+def test_count_bars_shorten_labels_and_keep_full_names_on_hover(network):
+    counts = browse.projects_per_theme(network, "en", browse.EXCHANGE_FRAMEWORKS)
+    fig = charts.count_bars(counts["name"], counts["projects"], axis_title="Number of projects")
+    bar = fig.data[0]
+    assert list(bar.x) == [0, 0, 0, 1, 0, 3, 2, 2]
+    assert list(bar.customdata) == counts["name"].tolist()
+    assert all(len(label) <= 43 for label in bar.y)
+    assert len(set(bar.y)) == len(bar.y)
+    assert fig.layout.yaxis.autorange == "reversed"  # first theme on top, as in the table
+    assert fig.layout.xaxis.title.text == "Number of projects"
+
+
+def test_heatmap_cells_are_the_matrix(network):
+    matrix = browse.city_theme_matrix(network, "fr")
+    fig = charts.heatmap(matrix, colorbar_title="Projets")
+    cells = fig.data[0]
+    assert [list(row) for row in cells.z] == matrix.to_numpy().tolist()
+    assert list(cells.y) == matrix.index.tolist()
+    assert list(cells.customdata[0]) == matrix.columns.tolist()
+    assert cells.zmin == 0 and cells.zmax == 1
+    assert cells.texttemplate == "%{z}"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Urban", "Urban"),
+        ("Redesign of public spaces: uses for all and versatility", "Redesign of public spaces: uses for all…"),
+        ("  spaced   out  ", "spaced out"),
+    ],
+)
+def test_short_label(text, expected):
+    assert charts.short_label(text) == expected
