@@ -329,7 +329,7 @@ def write_form(
     if errors:
         raise Invalid(errors)
     if kind == "seeks":
-        return _write_seeks(session, actor_name, values, seen_version, check_version)
+        return _write_seeks(session, actor_name, values, seen_version, check_version and not match_existing)
     if item_id is None and match_existing:
         item_id = find_existing(session, kind, values)
         check_version = False
@@ -557,6 +557,24 @@ def set_archived(engine: Engine, actor: auth.Actor, kind: str, item_id: int, see
         action = "archive" if archived else "restore"
         _audit(session, actor_name, kind, item_id, action, before, after)
         return Saved(kind, item_id, after["slug"], after["version"], action)
+
+
+def set_archived_in(session: Session, actor_name: str, kind: str, item_id: int, archived: bool) -> bool:
+    """Set the archived flag inside the caller's transaction (imports); audited. Returns whether it changed."""
+    model = MODELS[kind]
+    before = snapshot(session, kind, item_id)
+    if before is None:
+        raise NotFound(kind, item_id)
+    if before["archived"] == archived:
+        return False
+    session.execute(
+        update(model).where(model.id == item_id)
+        .values(archived=archived, version=model.version + 1, updated_at=auth.now_utc())
+        .execution_options(synchronize_session=False)
+    )
+    session.expire_all()
+    _audit(session, actor_name, kind, item_id, "archive" if archived else "restore", before, snapshot(session, kind, item_id))
+    return True
 
 
 def archive(engine: Engine, actor: auth.Actor, kind: str, item_id: int, seen_version: int | None) -> Saved:

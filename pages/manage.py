@@ -1,5 +1,629 @@
+"""/manage: the coordinator workspace.
+
+Anyone may export. Signed-in coordinators create, edit, archive and restore
+projects, cities, themes, seeks and events, import spreadsheets and read the
+history; admins also manage accounts. Every write goes through
+:mod:`afus.editing` (or :mod:`afus.auth` for accounts), which checks the
+role in the store at that moment: hiding a button is only a courtesy here.
+
+No lost work: the version of an item is remembered when it is opened (not
+re-read on every rerun), so a save after a colleague's save is refused and
+both versions are shown side by side to merge.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
 import streamlit as st
 
-from afus import ui
+from afus import auth, editing, exports, history, imports, ui
+from afus.gazetteer import places_by_name
+from afus.i18n import LANG_NAMES, LANGS, format_date, format_number
+from afus.models import COUNTRIES, EVENT_KINDS, FRAMEWORKS, ROLES, STATUSES
+from afus.validation import CityForm, EventForm, ProjectForm, SeeksForm, ThemeForm
+
+EDIT_SECTIONS = ("project", "city", "theme", "seeks", "event")
+SECTIONS = (*EDIT_SECTIONS, "import", "export", "history", "accounts")
+KEY_SECTION = "manage_section"
+NEW = 0  # the pick-list entry "new item"
+DATE_MIN, DATE_MAX = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
+TRANSLATED = {
+    "project": (("title", False), ("summary", True)),
+    "city": (("profile", True),),
+    "theme": (("name", False), ("description", True)),
+    "event": (("title", False), ("description", True)),
+}
+
+
+# --- small helpers -------------------------------------------------------------------------
+
+
+def seen_key(kind: str) -> str:
+    return f"manage_seen_{kind}"
+
+
+def conflict_key(kind: str) -> str:
+    return f"manage_conflict_{kind}"
+
+
+def show_problems(messages: list[str]) -> None:
+    """Every problem of a refused save, one per line, as inert text."""
+    st.error("\n".join(f"- {ui.escape_markdown(m)}" for m in messages), icon=":material/error:")
+
+
+def run_write(action, *, kind: str | None = None):  # noqa: ANN001, ANN201
+    """Run a write; turn each refusal into a message in the interface language. Returns the result or None."""
+    try:
+        return action()
+    except editing.Invalid as exc:
+        show_problems(exc.messages(ui.lang()))
+    except editing.Conflict as exc:
+        if kind is not None:
+            st.session_state[conflict_key(kind)] = exc
+        st.warning(ui.tr("manage.conflict.title"), icon=":material/sync_problem:")
+    except editing.NotFound:
+        st.error(ui.tr("manage.not_found"))
+    except auth.SessionEnded as exc:
+        ui.end_session()
+        st.error(ui.escape_markdown(exc.message(ui.lang())), icon=":material/logout:")
+    except auth.AuthError as exc:
+        st.error(ui.escape_markdown(exc.message(ui.lang())), icon=":material/block:")
+    return None
+
+
+def display_value(value: object) -> str:
+    """A snapshot value as plain text for tables."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return ui.tr("manage.yes") if value else ui.tr("manage.no")
+    if isinstance(value, list):
+        return "\n".join(str(v) for v in value) if any("://" in str(v) for v in value) else ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def field_name(name: str) -> str:
+    from afus.validation import field_label
+
+    return field_label(name, ui.lang())
+
+
+def as_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def date_input(label_field: str, value: object, key: str) -> dt.date | None:
+    return st.date_input(field_name(label_field), value=as_date(value), min_value=DATE_MIN, max_value=DATE_MAX, key=key, format="YYYY-MM-DD")
+
+
+def lang_select(value: str, key: str) -> str:
+    return st.selectbox(field_name("lang"), LANGS, index=LANGS.index(value) if value in LANGS else 1, format_func=LANG_NAMES.get, key=key)
+
+
+def translations_inputs(kind: str, snap: dict, source_lang: str, prefix: str) -> dict:
+    """Inputs for the other languages' wording; returns ``{lang: {field: text}}``."""
+    stored = snap.get("translations") or {}
+    out: dict[str, dict[str, str]] = {}
+    with st.expander(field_name("translations"), icon=":material/translate:"):
+        for code in LANGS:
+            if code == source_lang:
+                continue
+            entry = {}
+            for name, multiline in TRANSLATED[kind]:
+                widget = st.text_area if multiline else st.text_input
+                label = field_name(f"{name}_{code}")
+                entry[name] = widget(label, value=(stored.get(code) or {}).get(name, ""), key=f"{prefix}_{name}_{code}")
+            out[code] = entry
+    return out
+
+
+# --- picking the item to edit (and remembering the version seen) ----------------------------
+
+
+def pick_item(kind: str) -> dict | None:
+    """The item being edited as it was when opened (None for a new one)."""
+    refs = editing.item_refs(ui.engine(), kind)
+    labels = {r.id: r.label + (f" — {ui.tr('manage.archived')}" if r.archived and kind != "seeks" else "") for r in refs}
+    options = ([NEW] if kind != "seeks" else []) + [r.id for r in refs]
+    if not options:
+        return None
+    new_label = ui.tr(f"manage.new.{kind}") if kind != "seeks" else ""
+    chosen = st.selectbox(
+        ui.tr(f"manage.pick.{kind}"), options, key=f"manage_pick_{kind}",
+        format_func=lambda i: new_label if i == NEW else labels.get(i, str(i)),
+    )
+    seen = st.session_state.get(seen_key(kind))
+    if chosen == NEW:
+        st.session_state.pop(seen_key(kind), None)
+        return None
+    if seen is None or seen.get("_id") != chosen:
+        # Opened now: remember this version; later reruns keep it, so a colleague's save shows as a conflict.
+        seen = editing.load_item(ui.engine(), kind, chosen) | {"_id": chosen}
+        st.session_state[seen_key(kind)] = seen
+        st.session_state.pop(conflict_key(kind), None)
+    return seen
+
+
+def reload_item(kind: str, item_id: int) -> None:
+    """After a save: edit the stored version from now on."""
+    st.session_state[seen_key(kind)] = editing.load_item(ui.engine(), kind, item_id) | {"_id": item_id}
+    st.session_state.pop(conflict_key(kind), None)
+
+
+def form_prefix(kind: str, seen: dict | None) -> str:
+    # Widget keys carry the id and version: opening another version resets the inputs.
+    return f"manage_{kind}_{seen['_id']}_{seen['version']}" if seen else f"manage_{kind}_new_{st.session_state.get(f'manage_new_round_{kind}', 0)}"
+
+
+# --- the forms (one per kind) --------------------------------------------------------------
+
+
+def project_form(seen: dict | None, prefix: str) -> ProjectForm:
+    snap = seen or {}
+    net = ui.network()
+    cities = dict(zip(net.cities["slug"], net.cities["name"], strict=False))
+    if snap.get("city") and snap["city"] not in cities:
+        cities[snap["city"]] = snap["city"]
+    themes = {row.slug: f"{row.name} ({ui.tr(f'framework.{row.framework}')})" for row in net.themes.itertuples()}
+    city_options = list(cities)
+    title = st.text_input(field_name("title") + " *", value=snap.get("title", ""), key=f"{prefix}_title", max_chars=None)
+    city = st.selectbox(
+        field_name("city") + " *", city_options, index=city_options.index(snap["city"]) if snap.get("city") in city_options else None,
+        format_func=cities.get, key=f"{prefix}_city", placeholder=ui.tr("manage.choose"),
+    )
+    col1, col2 = st.columns(2)
+    with col1:
+        lang = lang_select(snap.get("lang", ui.lang()), f"{prefix}_lang")
+    with col2:
+        status = st.selectbox(
+            field_name("status"), STATUSES, index=STATUSES.index(snap.get("status", "ongoing")),
+            format_func=lambda s: ui.tr(f"status.{s}"), key=f"{prefix}_status",
+        )
+    summary = st.text_area(field_name("summary"), value=snap.get("summary", ""), key=f"{prefix}_summary", help=ui.tr("manage.help.summary"))
+    col1, col2 = st.columns(2)
+    with col1:
+        start = date_input("start_date", snap.get("start_date"), f"{prefix}_start")
+    with col2:
+        end = date_input("end_date", snap.get("end_date"), f"{prefix}_end")
+    chosen_themes = st.multiselect(
+        field_name("themes"), list(themes), default=[s for s in snap.get("themes", []) if s in themes],
+        format_func=themes.get, key=f"{prefix}_themes",
+    )
+    partners = st.multiselect(
+        field_name("partners"), city_options, default=[s for s in snap.get("partners", []) if s in cities],
+        format_func=cities.get, key=f"{prefix}_partners",
+    )
+    col1, col2, col3 = st.columns(3)
+    with col1:
+        contact_name = st.text_input(field_name("contact_name"), value=snap.get("contact_name", ""), key=f"{prefix}_cname")
+    with col2:
+        contact_email = st.text_input(field_name("contact_email"), value=snap.get("contact_email", ""), key=f"{prefix}_cemail")
+    with col3:
+        checked = date_input("contact_checked", snap.get("contact_checked"), f"{prefix}_cchecked")
+    links = st.text_area(field_name("links"), value="\n".join(snap.get("links", [])), key=f"{prefix}_links", help=ui.tr("manage.help.links"))
+    source = st.text_input(field_name("source"), value=snap.get("source", ""), key=f"{prefix}_source")
+    translations = translations_inputs("project", snap, lang, prefix)
+    return ProjectForm(
+        title=title, city=city or "", lang=lang, status=status, summary=summary, start_date=start, end_date=end,
+        themes=chosen_themes, partners=partners, contact_name=contact_name, contact_email=contact_email,
+        contact_checked=checked, links=links, source=source, translations=translations,
+    )
+
+
+def theme_form(seen: dict | None, prefix: str) -> ThemeForm:
+    snap = seen or {}
+    name = st.text_input(field_name("name") + " *", value=snap.get("name", ""), key=f"{prefix}_name")
+    framework = st.selectbox(
+        field_name("framework"), FRAMEWORKS, index=FRAMEWORKS.index(snap.get("framework", "afus_theme")),
+        format_func=lambda f: ui.tr(f"framework.{f}"), key=f"{prefix}_framework",
+    )
+    lang = lang_select(snap.get("lang", ui.lang()), f"{prefix}_lang")
+    description = st.text_area(field_name("description"), value=snap.get("description", ""), key=f"{prefix}_description")
+    period = st.text_input(field_name("period"), value=snap.get("period", ""), key=f"{prefix}_period")
+    translations = translations_inputs("theme", snap, lang, prefix)
+    return ThemeForm(
+        name=name, framework=framework, lang=lang, description=description, period=period,
+        position=snap.get("position"), translations=translations,
+    )
+
+
+def event_form(seen: dict | None, prefix: str) -> EventForm:
+    snap = seen or {}
+    net = ui.network()
+    cities = dict(zip(net.cities["slug"], net.cities["name"], strict=False))
+    themes = {row.slug: row.name for row in net.themes.itertuples()}
+    title = st.text_input(field_name("title") + " *", value=snap.get("title", ""), key=f"{prefix}_title")
+    col1, col2 = st.columns(2)
+    with col1:
+        kind = st.selectbox(
+            field_name("kind"), EVENT_KINDS, index=EVENT_KINDS.index(snap.get("kind", "webinar")),
+            format_func=lambda k: ui.tr(f"event.{k}"), key=f"{prefix}_kind",
+        )
+    with col2:
+        lang = lang_select(snap.get("lang", ui.lang()), f"{prefix}_lang")
+    col1, col2 = st.columns(2)
+    with col1:
+        start = date_input("start_date", snap.get("start_date"), f"{prefix}_start")
+    with col2:
+        end = date_input("end_date", snap.get("end_date"), f"{prefix}_end")
+    host_options = ["", *cities]
+    host = st.selectbox(
+        field_name("host"), host_options, index=host_options.index(snap.get("host", "")) if snap.get("host", "") in host_options else 0,
+        format_func=lambda s: cities.get(s, "—"), key=f"{prefix}_host",
+    )
+    location = st.text_input(field_name("location"), value=snap.get("location", ""), key=f"{prefix}_location")
+    description = st.text_area(field_name("description"), value=snap.get("description", ""), key=f"{prefix}_description")
+    programme = st.text_area(field_name("programme"), value=snap.get("programme", ""), key=f"{prefix}_programme")
+    outcomes = st.text_area(field_name("outcomes"), value=snap.get("outcomes", ""), key=f"{prefix}_outcomes")
+    chosen_cities = st.multiselect(field_name("cities"), list(cities), default=[c for c in snap.get("cities", []) if c in cities], format_func=cities.get, key=f"{prefix}_cities")
+    chosen_themes = st.multiselect(field_name("themes"), list(themes), default=[t for t in snap.get("themes", []) if t in themes], format_func=themes.get, key=f"{prefix}_themes")
+    source = st.text_input(field_name("source"), value=snap.get("source", ""), key=f"{prefix}_source")
+    translations = translations_inputs("event", snap, lang, prefix)
+    return EventForm(
+        title=title, kind=kind, lang=lang, start_date=start, end_date=end, host=host, location=location,
+        description=description, programme=programme, outcomes=outcomes, cities=chosen_cities, themes=chosen_themes,
+        source=source, translations=translations,
+    )
+
+
+def seeks_form(seen: dict, prefix: str) -> SeeksForm:
+    net = ui.network()
+    themes = {row.slug: f"{row.name} ({ui.tr(f'framework.{row.framework}')})" for row in net.themes.itertuples()}
+    chosen = st.multiselect(field_name("themes"), list(themes), default=[t for t in seen.get("themes", []) if t in themes], format_func=themes.get, key=f"{prefix}_themes")
+    note = st.text_area(field_name("note"), value=seen.get("note", ""), key=f"{prefix}_note")
+    return SeeksForm(city=seen["city"], themes=chosen, note=note)
+
+
+def city_form(seen: dict | None, prefix: str) -> CityForm | None:
+    """The city inputs; a new city is first looked up in the gazetteer and the coordinator confirms the entry."""
+    snap = seen or {}
+    name = st.text_input(field_name("name") + " *", value=snap.get("name", ""), key=f"{prefix}_name")
+    country = st.selectbox(
+        field_name("country"), COUNTRIES, index=COUNTRIES.index(snap["country"]) if snap.get("country") in COUNTRIES else 0,
+        format_func=lambda c: ui.tr(f"country.{c}"), key=f"{prefix}_country",
+    )
+    geonames_id = snap.get("geonames_id")
+    if seen is None or name.strip() != snap.get("name"):
+        places = places_by_name(name, (country,)) if name.strip() else []
+        if name.strip() and not places:
+            st.warning(ui.tr("manage.city.not_found"))
+        if places:
+            def place_label(p):  # noqa: ANN001, ANN202
+                return ui.tr(
+                    "manage.city.place", name=p.name, population=format_number(p.population, ui.lang()),
+                    lat=f"{p.latitude:.3f}", lon=f"{p.longitude:.3f}", id=p.geonames_id,
+                )
+
+            chosen = st.radio(ui.tr("manage.city.confirm"), places[:8], format_func=place_label, key=f"{prefix}_place")
+            geonames_id = chosen.geonames_id if chosen else None
+    else:
+        st.caption(ui.escape_markdown(ui.tr("manage.city.current", id=geonames_id)))
+    lang = lang_select(snap.get("lang", ui.lang()), f"{prefix}_lang")
+    aliases = st.text_input(field_name("aliases"), value=snap.get("aliases", ""), key=f"{prefix}_aliases")
+    profile = st.text_area(field_name("profile"), value=snap.get("profile", ""), key=f"{prefix}_profile")
+    col1, col2, col3 = st.columns(3)
+    with col1:
+        contact_name = st.text_input(field_name("contact_name"), value=snap.get("contact_name", ""), key=f"{prefix}_cname")
+    with col2:
+        contact_email = st.text_input(field_name("contact_email"), value=snap.get("contact_email", ""), key=f"{prefix}_cemail")
+    with col3:
+        checked = date_input("contact_checked", snap.get("contact_checked"), f"{prefix}_cchecked")
+    member_since = st.text_input(field_name("member_since"), value=snap.get("member_since", ""), key=f"{prefix}_since")
+    translations = translations_inputs("city", snap, lang, prefix)
+    return CityForm(
+        name=name, country=country, geonames_id=geonames_id, aliases=aliases, lang=lang, profile=profile,
+        contact_name=contact_name, contact_email=contact_email, contact_checked=checked, member_since=member_since,
+        translations=translations,
+    )
+
+
+FORM_BUILDERS = {"project": project_form, "city": city_form, "theme": theme_form, "event": event_form, "seeks": seeks_form}
+
+
+# --- conflicts: both versions side by side, merge per field ----------------------------------
+
+
+def conflict_panel(kind: str, user) -> None:  # noqa: ANN001
+    conflict: editing.Conflict | None = st.session_state.get(conflict_key(kind))
+    if conflict is None:
+        return
+    with st.container(border=True, key=f"manage_conflict_box_{kind}"):
+        st.subheader(ui.tr("manage.conflict.title"))
+        st.markdown(ui.escape_markdown(ui.tr("manage.conflict.explain", seen=conflict.seen_version, current=conflict.current_version)))
+        differing = conflict.differing_fields()
+        table = pd.DataFrame(
+            {
+                ui.tr("manage.conflict.field"): [field_name(f) for f in differing],
+                ui.tr("manage.conflict.mine"): [display_value(conflict.mine.get(f)) for f in differing],
+                ui.tr("manage.conflict.theirs"): [display_value(conflict.theirs.get(f)) for f in differing],
+            }
+        )
+        st.dataframe(table, hide_index=True, key=f"manage_conflict_table_{kind}")
+        take_theirs = []
+        for name in differing:
+            choice = st.radio(
+                field_name(name), ("mine", "theirs"), horizontal=True, key=f"manage_merge_{kind}_{conflict.current_version}_{name}",
+                format_func=lambda c: ui.tr(f"manage.conflict.keep_{c}"),
+            )
+            if choice == "theirs":
+                take_theirs.append(name)
+        col1, col2 = st.columns(2)
+        if col1.button(ui.tr("manage.conflict.save_merged"), key=f"manage_merge_save_{kind}", type="primary", icon=":material/merge:"):
+            merged = editing.merge_values(conflict.mine, conflict.theirs, take_theirs)
+            form = editing.form_from_snapshot(kind, merged)
+            saved = run_write(
+                lambda: editing.save(ui.engine(), user, kind, form, item_id=None if kind == "seeks" else conflict.item_id, seen_version=merged["version"]),
+                kind=kind,
+            )
+            if saved is not None:
+                reload_item(kind, saved.id)
+                st.session_state["manage_flash"] = ui.tr("manage.saved")
+                st.rerun()
+        if col2.button(ui.tr("manage.conflict.discard"), key=f"manage_merge_discard_{kind}", icon=":material/undo:"):
+            reload_item(kind, conflict.item_id)
+            st.rerun()
+
+
+# --- an editing section --------------------------------------------------------------------
+
+
+def edit_section(kind: str, user) -> None:  # noqa: ANN001
+    seen = pick_item(kind)
+    if kind == "seeks" and seen is None:
+        st.info(ui.tr("common.none"))
+        return
+    conflict_panel(kind, user)
+    prefix = form_prefix(kind, seen)
+    if seen is not None and kind != "seeks":
+        st.caption(ui.escape_markdown(ui.tr("manage.version", version=seen["version"])))
+        if seen.get("archived"):
+            st.info(ui.tr("manage.is_archived"), icon=":material/inventory_2:")
+    # Cities are not in an st.form: the gazetteer look-up reacts to the name as it is typed.
+    container = st.container(border=True) if kind == "city" else st.form(f"{prefix}_form", border=True)
+    with container:
+        form = FORM_BUILDERS[kind](seen, prefix)
+        label = ui.tr("manage.save") if seen is not None else ui.tr("manage.create")
+        submit = st.button if kind == "city" else st.form_submit_button
+        clicked = submit(label, type="primary", icon=":material/save:", key=f"{prefix}_save")
+    if clicked:
+        saved = run_write(
+            lambda: editing.save(
+                ui.engine(), user, kind, form,
+                item_id=None if seen is None or kind == "seeks" else seen["_id"],
+                seen_version=seen["version"] if seen is not None else None,
+            ),
+            kind=kind,
+        )
+        if saved is not None:
+            if seen is None:
+                st.session_state[f"manage_new_round_{kind}"] = st.session_state.get(f"manage_new_round_{kind}", 0) + 1
+                st.session_state[f"manage_pick_{kind}"] = saved.id
+            reload_item(kind, saved.id)
+            st.session_state["manage_flash"] = ui.tr("manage.created" if saved.action == "create" else "manage.saved")
+            st.rerun()
+        elif st.session_state.get(conflict_key(kind)) is not None:
+            st.rerun()
+    if seen is not None and kind != "seeks":
+        archive_buttons(kind, seen, user)
+    if seen is not None:
+        item_history(kind, seen["_id"])
+
+
+def archive_buttons(kind: str, seen: dict, user) -> None:  # noqa: ANN001
+    archived = bool(seen.get("archived"))
+    label = ui.tr("manage.restore") if archived else ui.tr("manage.archive")
+    icon = ":material/unarchive:" if archived else ":material/archive:"
+    if st.button(label, key=f"manage_archive_{kind}_{seen['_id']}_{seen['version']}", icon=icon):
+        action = editing.restore if archived else editing.archive
+        saved = run_write(lambda: action(ui.engine(), user, kind, seen["_id"], seen["version"]))
+        if saved is not None:
+            reload_item(kind, saved.id)
+            st.session_state["manage_flash"] = ui.tr("manage.restored" if archived else "manage.archived_done")
+            st.rerun()
+
+
+def changes_table(changes: list[history.Change], *, with_item: bool) -> pd.DataFrame:
+    rows = []
+    for change in changes:
+        for f in change.fields or [history.FieldChange("", None, None)]:
+            row = {
+                ui.tr("history.when"): change.at.strftime("%Y-%m-%d %H:%M"),
+                ui.tr("history.who"): change.actor,
+                ui.tr("history.action"): ui.tr(f"history.action.{change.action}"),
+            }
+            if with_item:
+                row[ui.tr("history.kind")] = ui.tr(f"manage.section.{change.kind}")
+                row[ui.tr("history.item")] = change.item_label
+            row |= {
+                ui.tr("manage.conflict.field"): field_name(f.field) if f.field else "",
+                ui.tr("history.before"): display_value(f.before),
+                ui.tr("history.after"): display_value(f.after),
+            }
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def item_history(kind: str, item_id: int) -> None:
+    changes = history.item_history(ui.engine(), kind, item_id)
+    with st.expander(ui.tr("history.item_title", count=len(changes)), icon=":material/history:"):
+        if changes:
+            st.dataframe(changes_table(changes, with_item=False), hide_index=True)
+        else:
+            st.caption(ui.tr("history.none"))
+
+
+# --- import, export, history, accounts --------------------------------------------------------
+
+
+def import_section(user) -> None:  # noqa: ANN001
+    st.markdown(ui.escape_markdown(ui.tr("io.import.help", size=imports.MAX_UPLOAD_BYTES // 1_000_000)))
+    upload = st.file_uploader(ui.tr("io.import.file"), type=list(imports.ACCEPTED_SUFFIXES), key="manage_upload")
+    if upload is None:
+        return
+    data = upload.getvalue()
+    try:
+        plan = imports.preview(ui.engine(), upload.name, data)
+    except imports.ImportRefused as exc:
+        st.error(ui.escape_markdown(exc.message(ui.lang())), icon=":material/error:")
+        return
+    st.subheader(ui.tr("io.import.preview"))
+    st.dataframe(imports.preview_table(plan, ui.lang()), hide_index=True, key="manage_import_preview")
+    if plan.errors:
+        st.error(ui.tr("io.import.has_errors", count=len(plan.errors)), icon=":material/error:")
+        show_problems([e.message(ui.lang()) for e in plan.errors])
+        return
+    st.info(ui.escape_markdown(imports.summary(plan, ui.lang())))
+    if st.button(ui.tr("io.import.apply", count=len(plan.rows)), type="primary", key="manage_import_apply", icon=":material/upload:"):
+        try:
+            result = imports.apply(ui.engine(), user, upload.name, data)
+        except imports.ImportFailed as exc:
+            show_problems([e.message(ui.lang()) for e in exc.errors])
+        except imports.ImportRefused as exc:
+            st.error(ui.escape_markdown(exc.message(ui.lang())))
+        except auth.AuthError as exc:
+            st.error(ui.escape_markdown(exc.message(ui.lang())))
+        else:
+            st.success(ui.escape_markdown(imports.summary(result, ui.lang())), icon=":material/check_circle:")
+
+
+def export_section() -> None:
+    st.markdown(ui.escape_markdown(ui.tr("io.export.help")))
+    engine = ui.engine()
+    stamp = dt.date.today().isoformat()
+    col1, col2, col3 = st.columns(3)
+    col1.download_button(
+        ui.tr("io.export.csv"), exports.export_csv_zip(engine), file_name=f"afus-{stamp}.zip", mime="application/zip",
+        key="manage_export_csv", icon=":material/folder_zip:", on_click="ignore",
+    )
+    col2.download_button(
+        ui.tr("io.export.xlsx"), exports.export_xlsx(engine), file_name=f"afus-{stamp}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="manage_export_xlsx",
+        icon=":material/table:", on_click="ignore",
+    )
+    col3.download_button(
+        ui.tr("io.export.json"), exports.export_json(engine), file_name=f"afus-{stamp}.json", mime="application/json",
+        key="manage_export_json", icon=":material/data_object:", on_click="ignore",
+    )
+
+
+def history_section() -> None:
+    since = st.date_input(
+        ui.tr("history.since"), value=dt.date.today() - dt.timedelta(days=90), min_value=DATE_MIN, max_value=DATE_MAX,
+        key="manage_history_since", format="YYYY-MM-DD",
+    )
+    changes = history.changes_since(ui.engine(), since or DATE_MIN)
+    st.subheader(ui.tr("history.changes_since", date=format_date(since, ui.lang()), count=len(changes)))
+    if changes:
+        st.dataframe(changes_table(changes, with_item=True), hide_index=True, key="manage_history_table")
+    else:
+        st.caption(ui.tr("history.none"))
+    stale_contacts_table()
+
+
+def stale_contacts_table() -> None:
+    stale = history.stale_contacts(ui.engine())
+    st.subheader(ui.tr("history.stale.title", count=len(stale)))
+    if not stale:
+        st.caption(ui.tr("history.stale.none"))
+        return
+    st.dataframe(
+        pd.DataFrame(
+            {
+                ui.tr("history.kind"): [ui.tr(f"manage.section.{c.kind}") for c in stale],
+                ui.tr("history.item"): [c.label for c in stale],
+                field_name("contact_name"): [c.contact_name for c in stale],
+                field_name("contact_email"): [c.contact_email for c in stale],
+                field_name("contact_checked"): [format_date(c.checked, ui.lang()) if c.checked else ui.tr("history.stale.never") for c in stale],
+            }
+        ),
+        hide_index=True,
+        key="manage_stale_table",
+    )
+
+
+def accounts_section(user) -> None:  # noqa: ANN001
+    if user.role != "admin":
+        st.info(ui.tr("auth.denied.role"))
+        return
+    engine = ui.engine()
+    users = auth.list_users(engine)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                ui.tr("auth.name"): [u.name for u in users],
+                ui.tr("accounts.role"): [ui.tr(f"role.{u.role}") for u in users],
+                ui.tr("accounts.state"): [ui.tr("accounts.disabled" if u.disabled else "accounts.active") for u in users],
+            }
+        ),
+        hide_index=True,
+        key="manage_accounts_table",
+    )
+    with st.form("manage_account_add", border=True):
+        st.markdown(f"**{ui.escape_markdown(ui.tr('accounts.add'))}**")
+        name = st.text_input(ui.tr("auth.name"), key="manage_account_name")
+        role = st.selectbox(ui.tr("accounts.role"), ROLES, format_func=lambda r: ui.tr(f"role.{r}"), key="manage_account_role")
+        password = st.text_input(ui.tr("auth.password"), type="password", key="manage_account_password", autocomplete="new-password")
+        if st.form_submit_button(ui.tr("accounts.add"), icon=":material/person_add:"):
+            if run_write(lambda: auth.add_user(engine, name, role, password, by=user)) is not None:
+                st.session_state["manage_flash"] = ui.tr("accounts.added", name=auth.normalize_name(name))
+                st.rerun()
+    names = [u.name for u in users]
+    if not names:
+        return
+    with st.form("manage_account_change", border=True):
+        st.markdown(f"**{ui.escape_markdown(ui.tr('accounts.change'))}**")
+        target = st.selectbox(ui.tr("auth.name"), names, key="manage_account_target")
+        new_password = st.text_input(ui.tr("accounts.new_password"), type="password", key="manage_account_new_password", autocomplete="new-password")
+        col1, col2, col3 = st.columns(3)
+        disable = col1.form_submit_button(ui.tr("accounts.disable"), icon=":material/person_off:")
+        enable = col2.form_submit_button(ui.tr("accounts.enable"), icon=":material/person_check:")
+        set_pw = col3.form_submit_button(ui.tr("accounts.set_password"), icon=":material/key:")
+    result = None
+    if disable or enable:
+        result = run_write(lambda: auth.set_disabled(engine, target, bool(disable), by=user))
+    elif set_pw:
+        result = run_write(lambda: auth.set_password(engine, target, new_password, by=user))
+    if result is not None:
+        st.session_state["manage_flash"] = ui.tr("accounts.changed", name=result.name)
+        st.rerun()
+
+
+# --- the page --------------------------------------------------------------------------------
 
 st.title(ui.tr("nav.manage"))
+user = ui.signed_in()
+flash = st.session_state.pop("manage_flash", None)
+if flash:
+    st.success(ui.escape_markdown(flash), icon=":material/check_circle:")
+
+if user is None:
+    st.info(ui.tr("manage.sign_in_first"), icon=":material/lock:")
+    st.header(ui.tr("manage.section.export"))
+    export_section()
+else:
+    sections = [s for s in SECTIONS if s != "accounts" or user.role == "admin"]
+    on_change = ui.bind_to_url(KEY_SECTION, "section", sections, default="project")
+    section = st.radio(
+        ui.tr("manage.sections"), sections, horizontal=True, key=KEY_SECTION, on_change=on_change,
+        format_func=lambda s: ui.tr(f"manage.section.{s}"),
+    )
+    if section in EDIT_SECTIONS:
+        edit_section(section, user)
+    elif section == "import":
+        import_section(user)
+    elif section == "export":
+        export_section()
+    elif section == "history":
+        history_section()
+    elif section == "accounts":
+        accounts_section(user)
