@@ -15,4 +15,5 @@ pages = [
 current = st.navigation(pages)
 st.sidebar.caption(ui.tr("app.network"))
 ui.language_selector()
+ui.account_sidebar()  # sign-in/sign-out; ends an idle, disabled or re-passworded session
 current.run()

@@ -189,3 +189,61 @@ def bind_to_url(key: str, param: str, valid: Collection[str] | None = None, defa
         set_query_param(param, st.session_state.get(key) or None)
 
     return _write_to_url
+
+
+# --- coordinator sign-in (sidebar) -------------------------------------------------
+
+AUTH_USER_KEY = "auth_user"  # the SignedIn of this browser session, server-side only
+AUTH_NOTICE_KEY = "auth_notice"  # why the session just ended, shown once
+
+
+def signed_in():  # noqa: ANN201 (afus.auth.SignedIn | None)
+    """The coordinator signed in in this session, already confirmed against the store on this rerun."""
+    return st.session_state.get(AUTH_USER_KEY)
+
+
+def end_session(reason_key: str | None = None) -> None:
+    """Forget the signed-in account of this session (with a reason to show once)."""
+    st.session_state.pop(AUTH_USER_KEY, None)
+    if reason_key:
+        st.session_state[AUTH_NOTICE_KEY] = reason_key
+
+
+def account_sidebar() -> None:
+    """Confirm the session (idle time, disabled account, new password), then show sign-in or sign-out."""
+    from afus import auth
+
+    current = st.session_state.get(AUTH_USER_KEY)
+    if current is not None:
+        try:
+            st.session_state[AUTH_USER_KEY] = auth.check_session(engine(), current)
+        except auth.SessionEnded as exc:
+            end_session(exc.key)
+    notice = st.session_state.pop(AUTH_NOTICE_KEY, None)
+    user = signed_in()
+    with st.sidebar:
+        if notice:
+            st.warning(tr(notice), icon=":material/logout:")
+        if user is not None:
+            st.caption(escape_markdown(tr("auth.signed_in_as", name=user.name, role=tr(f"role.{user.role}"))))
+            if st.button(tr("auth.sign_out"), key="auth_sign_out", icon=":material/logout:"):
+                end_session("auth.signed_out")
+                st.rerun()
+            return
+        failed = st.session_state.get("auth_error")
+        with st.expander(tr("auth.coordinators"), icon=":material/lock:", expanded=bool(failed)):
+            with st.form("auth_form", border=False):
+                name = st.text_input(tr("auth.name"), key="auth_name", autocomplete="username")
+                password = st.text_input(tr("auth.password"), key="auth_password", type="password", autocomplete="current-password")
+                submitted = st.form_submit_button(tr("auth.sign_in"), icon=":material/login:")
+            if submitted:
+                try:
+                    st.session_state[AUTH_USER_KEY] = auth.sign_in(engine(), name, password)
+                except auth.SignInRefused as exc:
+                    st.session_state["auth_error"] = exc.message(lang())
+                else:
+                    st.session_state.pop("auth_error", None)
+                    st.rerun()
+            failed = st.session_state.get("auth_error")
+            if failed:
+                st.error(escape_markdown(failed))
