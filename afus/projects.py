@@ -334,44 +334,41 @@ def project_table(network: Network, projects: pd.DataFrame, lang: str) -> pd.Dat
     Every cell is text (dates as ISO ``YYYY-MM-DD``), so the screen and the
     file agree exactly. The frame's index is the project slug.
     """
-    theme_name = {
-        int(row["id"]): localized(row["name"], row["lang"], row["translations"], "name", lang).text
-        for _, row in network.themes.iterrows()
-    }
-    theme_position = {
-        int(row["id"]): (THEME_FRAMEWORKS + LENS_FRAMEWORKS + TERRITORY_FRAMEWORKS).index(row["framework"])
-        if row["framework"] in THEME_FRAMEWORKS + LENS_FRAMEWORKS + TERRITORY_FRAMEWORKS else 99
-        for _, row in network.themes.iterrows()
-    }
+    order = THEME_FRAMEWORKS + LENS_FRAMEWORKS + TERRITORY_FRAMEWORKS
+    theme_name: dict[int, str] = {}
+    theme_rank: dict[int, tuple[int, int]] = {}
+    for tid, name, source_lang, translations, framework in zip(
+        network.themes["id"], network.themes["name"], network.themes["lang"], network.themes["translations"],
+        network.themes["framework"], strict=True,
+    ):
+        theme_name[int(tid)] = localized(name, source_lang, translations, "name", lang).text
+        theme_rank[int(tid)] = (order.index(framework) if framework in order else len(order), int(tid))
     themes_of: dict[int, list[int]] = {}
     for pid, tid in network.project_themes[["project_id", "theme_id"]].itertuples(index=False):
-        themes_of.setdefault(int(pid), []).append(int(tid))
+        if int(tid) in theme_name:
+            themes_of.setdefault(int(pid), []).append(int(tid))
     city_name = dict(zip(network.cities["id"], network.cities["name"], strict=True))
     partners_of: dict[int, list[str]] = {}
     for pid, cid in network.project_partners[["project_id", "city_id"]].itertuples(index=False):
         if cid in city_name:
             partners_of.setdefault(int(pid), []).append(city_name[cid])
+    country_label = {code: t(f"country.{code}", lang) for code in set(projects["country"])}
+    status_label = {status: t(f"status.{status}", lang) for status in set(projects["status"])}
 
-    rows = []
-    titles = localized_titles(projects, lang)
-    for title, (_, project) in zip(titles, projects.iterrows(), strict=True):
-        pid = int(project["id"])
-        theme_ids = sorted(themes_of.get(pid, []), key=lambda i: (theme_position.get(i, 99), i))
-        rows.append(
-            [
-                title,
-                project["city_name"],
-                t(f"country.{project['country']}", lang),
-                ", ".join(sorted(partners_of.get(pid, []), key=fold)),
-                "; ".join(theme_name[i] for i in theme_ids if i in theme_name),
-                t(f"status.{project['status']}", lang),
-                _iso(project["start_date"]),
-                _iso(project["end_date"]),
-                _iso(project["updated_at"]),
-            ]
-        )
+    ids = [int(pid) for pid in projects["id"]]
+    columns = [
+        localized_titles(projects, lang),
+        list(projects["city_name"]),
+        [country_label[c] for c in projects["country"]],
+        [", ".join(sorted(partners_of.get(pid, []), key=fold)) for pid in ids],
+        ["; ".join(theme_name[i] for i in sorted(themes_of.get(pid, []), key=theme_rank.__getitem__)) for pid in ids],
+        [status_label[s] for s in projects["status"]],
+        [_iso(v) for v in projects["start_date"]],
+        [_iso(v) for v in projects["end_date"]],
+        [_iso(v) for v in projects["updated_at"]],
+    ]
     headers = [t(f"projects.col.{c}", lang) for c in TABLE_COLUMNS]
-    table = pd.DataFrame(rows, columns=headers, dtype="object")
+    table = pd.DataFrame(dict(zip(headers, columns, strict=True)), dtype="object")
     table.index = pd.Index(list(projects["slug"]), name="slug")
     return table
 

@@ -95,23 +95,22 @@ def theme_names(themes: pd.DataFrame) -> dict[int, list[str]]:
 def project_haystacks(network: Network) -> pd.Series:
     """Searchable text per project id (see the module docstring for what it holds)."""
     projects = network.projects
-    city_words = {
-        int(row["id"]): [row["name"], *_aliases(row["aliases"])] for _, row in network.cities.iterrows()
+    # Cities and themes are shared by many projects: fold their words once.
+    city_text = {
+        int(row["id"]): haystack_text([row["name"], *_aliases(row["aliases"])]).strip()
+        for _, row in network.cities.iterrows()
     }
-    names = theme_names(network.themes)
+    theme_text = {theme_id: haystack_text(names).strip() for theme_id, names in theme_names(network.themes).items()}
     themes_by_project: dict[int, list[str]] = {}
     for project_id, theme_id in network.project_themes[["project_id", "theme_id"]].itertuples(index=False):
-        themes_by_project.setdefault(int(project_id), []).extend(names.get(int(theme_id), []))
-    texts = [
-        haystack_text(
-            [title, summary, *_translated_values(translations, ("title", "summary")),
-             *city_words.get(int(city_id), []), *themes_by_project.get(int(pid), [])]
-        )
-        for pid, title, summary, translations, city_id in zip(
-            projects["id"], projects["title"], projects["summary"], projects["translations"],
-            projects["city_id"], strict=True,
-        )
-    ]
+        themes_by_project.setdefault(int(project_id), []).append(theme_text.get(int(theme_id), ""))
+    texts = []
+    for pid, title, summary, translations, city_id in zip(
+        projects["id"], projects["title"], projects["summary"], projects["translations"], projects["city_id"],
+        strict=True,
+    ):
+        own = haystack_text(["\n".join([title or "", summary or "", *_translated_values(translations, ("title", "summary"))])])
+        texts.append(" ".join([own.rstrip(), city_text.get(int(city_id), ""), *themes_by_project.get(int(pid), [])]) + " ")
     return pd.Series(texts, index=projects["id"].to_numpy(), dtype="str")
 
 

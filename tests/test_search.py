@@ -195,3 +195,26 @@ def test_city_search_by_alias_and_without_accents(network):
     assert list(search_cities(cities, "MALMO")["slug"]) == ["malmo"]
     assert len(search_cities(cities, "")) == 10
     assert city_haystacks(cities).index.tolist() == cities["id"].tolist()
+
+
+def test_fast_fold_equals_the_reference_definition():
+    """afus.text.fold strips marks with one regex; it must equal the per-character definition."""
+    import random
+    import unicodedata
+
+    from afus.text import fold
+
+    ligatures = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o", "Ø": "o", "đ": "d", "ł": "l"})
+
+    def reference(value: str) -> str:
+        value = unicodedata.normalize("NFKD", value.translate(ligatures))
+        return "".join(ch for ch in value if not unicodedata.combining(ch)).casefold()
+
+    rng = random.Random(11)
+    samples = ["Cœur Umeå", "Göteborg", "l’énergie", "ÉCONOMIE", "ﬁn", "ẞ", "Ωμέγα", "a\u0301\u0301b", "Straße", ""]
+    for _ in range(3000):
+        samples.append("".join(
+            chr(rng.choice([rng.randint(32, 0x24F), rng.randint(0x300, 0x36F), rng.randint(0x370, 0x3000),
+                             rng.randint(0x1E00, 0x1EFF), rng.randint(0x10000, 0x1FFFF)]))
+            for _ in range(rng.randint(0, 12))))
+    assert [fold(s) for s in samples] == [reference(s) for s in samples]
