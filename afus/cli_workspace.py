@@ -116,3 +116,92 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p = verbs.add_parser("set-password", help=f"set a new password (from ${ENV_PASSWORD} or a hidden prompt)")
     p.add_argument("name")
     p.set_defaults(func=cmd_user_set_password)
+    add_operation_commands(sub)
+
+
+# --- import, export, backup, restore -------------------------------------------------------
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a CSV, Excel, zip or JSON file: all rows or none."""
+    from afus import imports
+
+    path = Path(args.path)
+    if not path.is_file():
+        return _fail(f"{path} does not exist")
+    if path.stat().st_size > imports.MAX_UPLOAD_BYTES:
+        return _fail(imports.ImportRefused("io.error.too_big", size=imports.MAX_UPLOAD_BYTES // 1_000_000).message(CLI_LANG))
+    data = path.read_bytes()
+    engine = _engine(args)
+    try:
+        plan = imports.preview(engine, path.name, data) if args.dry_run else imports.apply(engine, _operator(), path.name, data)
+    except imports.ImportRefused as exc:
+        return _fail(exc.message(CLI_LANG))
+    except imports.ImportFailed as exc:
+        for error in exc.errors:
+            print(error.message(CLI_LANG), file=sys.stderr)
+        return _fail(f"{len(exc.errors)} row(s) with problems; nothing was imported")
+    for error in plan.errors:
+        print(error.message(CLI_LANG), file=sys.stderr)
+    verb = "would import" if args.dry_run else "imported"
+    print(f"{verb}: {imports.summary(plan, CLI_LANG)}")
+    return 1 if plan.errors else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export everything to a .zip (CSV files), .xlsx or .json file."""
+    from afus import exports
+
+    path = Path(args.path)
+    writers = {".zip": exports.export_csv_zip, ".xlsx": exports.export_xlsx, ".json": exports.export_json}
+    writer = writers.get(path.suffix.lower())
+    if writer is None:
+        return _fail("the file name must end in .zip (CSV files), .xlsx or .json")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(writer(_engine(args)))
+    print(f"exported to {path}")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Copy the live SQLite store consistently (online backup API)."""
+    from afus import backup
+
+    try:
+        info = backup.backup(args.database_url or db.database_url(), Path(args.path))
+    except backup.BackupError as exc:
+        return _fail(str(exc))
+    print(f"backed up to {info.path} ({info.size_bytes} bytes, data version {info.data_version})")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Replace the store with a backup (a copy of the current store is kept beside it)."""
+    from afus import backup
+
+    url = args.database_url or db.database_url()
+    try:
+        info = backup.restore(url, Path(args.path), db.get_engine(args.database_url))
+    except backup.BackupError as exc:
+        return _fail(str(exc))
+    if info.safety_copy:
+        print(f"the store as it was is kept in {info.safety_copy}")
+    print(f"restored {args.path} into {info.path} (data version {info.data_version})")
+    return 0
+
+
+def add_operation_commands(sub: argparse._SubParsersAction) -> None:
+    """Register import, export, backup and restore."""
+    p = sub.add_parser("import", help="import a CSV, Excel (.xlsx), zip of CSVs or JSON file: every row or none")
+    p.add_argument("path")
+    p.add_argument("--dry-run", action="store_true", help="only check the file and say what would change")
+    p.set_defaults(func=cmd_import)
+    p = sub.add_parser("export", help="export everything to PATH (.zip of CSV files, .xlsx or .json)")
+    p.add_argument("path")
+    p.set_defaults(func=cmd_export)
+    p = sub.add_parser("backup", help="consistent copy of the live SQLite store to PATH (for PostgreSQL use pg_dump)")
+    p.add_argument("path")
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("restore", help="replace the SQLite store with the backup at PATH (the current store is kept beside it)")
+    p.add_argument("path")
+    p.set_defaults(func=cmd_restore)
