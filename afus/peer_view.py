@@ -119,12 +119,15 @@ def _projects_by_id(network, inputs: MatchInputs, ids: Sequence[int], lang: str)
     return out
 
 
-def _contact(network, city_id: int) -> Contact:  # noqa: ANN001
-    rows = network.cities[network.cities["id"] == city_id]
-    if rows.empty:
-        return Contact("", "")
-    row = rows.iloc[0]
-    return Contact(str(row["contact_name"] or ""), str(row["contact_email"] or ""))
+def _contact(network, inputs: MatchInputs, city_id: int) -> Contact:  # noqa: ANN001
+    def build() -> dict[int, Contact]:
+        frame = network.cities
+        return {
+            int(cid): Contact(str(name or ""), str(email or ""))
+            for cid, name, email in zip(frame["id"], frame["contact_name"], frame["contact_email"])
+        }
+
+    return memoised(inputs, "peer_view.contacts", build).get(int(city_id), Contact("", ""))
 
 
 def peer_cards(
@@ -156,7 +159,7 @@ def peer_cards(
                 country_factor=match.country_factor,
                 sentences=tuple(describe_reason(r, names, lang) for r in match.reasons),
                 projects=tuple(_projects_by_id(network, inputs, ids, lang)),
-                contact=_contact(network, match.city_id),
+                contact=_contact(network, inputs, match.city_id),
             )
         )
     return cards
@@ -183,7 +186,7 @@ def city_side(
             for tid, pids in themes.offers
         ),
         seeks=tuple(names.themes.get(tid, "?") for tid in themes.seeks),
-        contact=_contact(network, city_id),
+        contact=_contact(network, inputs, city_id),
     )
 
 
@@ -211,6 +214,12 @@ def matchable_themes(network, inputs: MatchInputs, names: Names) -> list[tuple[s
         for row in network.themes.itertuples()
         if weights.get(int(row.id), 0.0) > 0
     ]
+
+
+def theme_ids_by_slug(network, inputs: MatchInputs, options: Sequence[tuple[str, str]]) -> dict[str, int]:  # noqa: ANN001
+    """Slug -> id of the themes offered as filters."""
+    wanted = {slug for slug, _ in options}
+    return {str(slug): int(tid) for slug, tid in zip(network.themes["slug"], network.themes["id"]) if slug in wanted}
 
 
 def heatmap_frame(

@@ -1,7 +1,8 @@
 """Peer finder: ranked peers with their reasons, two cities side by side, the network, seminar pairings.
 
 URL: ``?city=<slug>`` (the asking city), ``&with=<slug>`` (compare),
-``&theme=<slug>`` and ``&other=1`` (filters). The URL is the source of
+``&theme=<slug>`` and ``&other=1`` (filters), ``&section=heatmap|pairings``
+(the open section below; the network picture by default). The URL is the source of
 truth; widgets write their value back to it.
 """
 
@@ -14,6 +15,7 @@ from afus.i18n import format_number
 
 PEERS_PAGE = "pages/peers.py"
 PEERS_SHOWN = 10
+SECTIONS = ("network", "heatmap", "pairings")  # ?section=, the first is the default
 
 
 # --- URL <-> widgets --------------------------------------------------------------
@@ -21,6 +23,11 @@ PEERS_SHOWN = 10
 
 def _other_changed() -> None:
     ui.set_query_param("other", "1" if st.session_state.get("peers_other") else None)
+
+
+def _section_changed(labels: dict[str, str]) -> None:
+    chosen = next((name for name, label in labels.items() if label == st.session_state.get("peers_section")), None)
+    ui.set_query_param("section", None if chosen in (None, SECTIONS[0]) else chosen)
 
 
 # --- render helpers -----------------------------------------------------------------
@@ -233,7 +240,7 @@ other = ui.query_param("other") == "1"
 city_id = inputs.city_id_for(city_slug) if city_slug else None
 with_id = inputs.city_id_for(with_slug) if with_slug else None
 theme_options = peer_view.matchable_themes(net, inputs, names)
-theme_ids = {slug: int(net.theme_by_slug(slug)["id"]) for slug, _ in theme_options}
+theme_ids = peer_view.theme_ids_by_slug(net, inputs, theme_options)
 theme_id = theme_ids.get(theme_slug) if theme_slug else None
 
 if city_slug and city_id is None:
@@ -299,12 +306,19 @@ else:
 with st.expander(ui.tr("peers.how.title")):
     st.markdown(ui.escape_markdown(ui.tr("peers.how.body")))
 
+# Only the open section runs (lazy tabs): each is costly on a large network.
+section_labels = {name: ui.tr(f"peers.section.{name}") for name in SECTIONS}
+section = ui.query_param("section")
+st.session_state["peers_section"] = section_labels.get(section or "", section_labels[SECTIONS[0]])
 network_tab, heatmap_tab, pairings_tab = st.tabs(
-    [ui.tr("peers.section.network"), ui.tr("peers.section.heatmap"), ui.tr("peers.section.pairings")]
+    list(section_labels.values()), key="peers_section", on_change=lambda: _section_changed(section_labels)
 )
-with network_tab:
-    _network_picture(net, inputs, city_slug if city_id is not None else None)
-with heatmap_tab:
-    _heatmap(inputs, city_id)
-with pairings_tab:
-    _pairings(inputs, names)
+if network_tab.open:
+    with network_tab:
+        _network_picture(net, inputs, city_slug if city_id is not None else None)
+if heatmap_tab.open:
+    with heatmap_tab:
+        _heatmap(inputs, city_id)
+if pairings_tab.open:
+    with pairings_tab:
+        _pairings(inputs, names)

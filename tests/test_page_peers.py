@@ -115,7 +115,7 @@ def test_city_with_no_data_gets_suggestions_not_an_empty_page(engine):
 
 
 def test_seminar_pairings_table_and_csv(engine):
-    at = run_page(PAGE, lang="fr")
+    at = run_page(PAGE, lang="fr", section="pairings")
     tables = [df.value for df in at.dataframe]
     pairings = next(t for t in tables if "Ville française" in t.columns)
     assert len(pairings) == 5
@@ -156,5 +156,15 @@ def test_user_text_is_never_rendered_as_markup(engine):
 def test_page_without_a_city_shows_the_network(engine, lang):
     at = run_page(PAGE, lang=lang)
     assert not at.exception
-    assert len(at.get("plotly_chart")) == 2  # the network map and the heatmap
+    assert len(at.get("plotly_chart")) == 1  # the network map: only the open section runs
     assert at.selectbox(key="peers_with").disabled
+    assert "7" in plain(at)  # "7 of 7 links shown" in every language
+
+
+def test_heatmap_section_from_the_url(engine):
+    at = run_page(PAGE, city="saint-brieuc", section="heatmap")
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 1
+    scores = next(df.value for df in at.dataframe if "City" in df.value.columns)
+    assert scores["City"].tolist() == ["Borås", "Gothenburg", "Malmö", "Saint-Brieuc", "Umeå"]
+    assert "5 of 5 cities shown" in plain(at)
