@@ -1,0 +1,127 @@
+"""The overview page (/): map, counts, latest ongoing projects, events, in three languages."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import update
+
+from afus import db
+from afus.models import Project
+from afus.ui import escape_markdown
+from tests.apptest import all_text, run_page
+
+PAGE = "pages/overview.py"
+
+
+def page_links(at) -> list[tuple[str, str, str]]:
+    """(URL path, label, query string) of every page link."""
+    return [(el.proto.page, el.proto.label, el.proto.query_string) for el in at.get("page_link")]
+
+
+def plotly_charts(at) -> list[tuple[dict, dict, str]]:
+    """(figure, config, accessible description) of every plotly chart."""
+    return [(json.loads(el.proto.spec), json.loads(el.proto.config), el.proto.alt) for el in at.get("plotly_chart")]
+
+
+def test_overview_in_english(engine):
+    at = run_page(PAGE)
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Member cities"] == "10"
+    assert metrics["Ongoing projects"] == "7"
+    assert metrics["Exchange themes and tracks"] == "8"
+    assert (metrics["Planned"], metrics["Ongoing"], metrics["Completed"]) == ("0", "7", "0")
+    headers = [h.value for h in at.header]
+    assert headers[:3] == ["Members on the map", "By country", "Projects by status"]
+    assert {"Projects by theme", "Latest ongoing projects", "Events"} <= set(headers)
+
+
+def test_map_and_charts_have_text_alternatives_and_offline_base_map(engine):
+    at = run_page(PAGE)
+    charts = plotly_charts(at)
+    assert len(charts) == 2
+    for _figure, config, alt in charts:
+        assert config["topojsonURL"] == "/app/static/topojson/"
+        assert alt
+    figure, _config, alt = charts[0]
+    assert [trace["name"] for trace in figure["data"]] == ["France", "Sweden"]
+    assert figure["layout"]["geo"]["scope"] == "europe"
+    assert "10 member cities: 5 in France" in alt
+    # Each chart's data is also given as a table.
+    expanders = [e for e in at.expander if e.label == "Data of this chart (table)"]
+    assert len(expanders) == 2
+    map_table = expanders[0].dataframe[0].value
+    assert sorted(map_table["City"]) == sorted(
+        ["Borås", "Gothenburg", "Linköping", "Malmö", "Umeå", "Grenoble", "La Rochelle", "Paris", "Saint-Brieuc", "Strasbourg"]
+    )
+    assert dict(zip(map_table["City"], map_table["Population"]))["Saint-Brieuc"] == "52,774"
+    theme_table = expanders[1].dataframe[0].value
+    assert dict(zip(theme_table["Theme"], theme_table["Projects"]))["Redesign of public spaces: uses for all and versatility"] == 3
+    assert "4 of the 8 themes have no project yet" in all_text(at)
+
+
+def test_counts_by_country_table(engine):
+    at = run_page(PAGE, lang="fr")
+    table = next(df.value for df in at.dataframe if "Villes" in df.value.columns)
+    assert table.to_dict("records") == [
+        {"Pays": "France", "Villes": 5, "Projets": 3},
+        {"Pays": "Suède", "Villes": 5, "Projets": 4},
+    ]
+
+
+def test_latest_ongoing_projects_link_to_their_detail(engine):
+    at = run_page(PAGE)
+    project_links = [link for link in page_links(at) if link[0] == "projects" and link[2]]
+    assert [q for _, _, q in project_links] == [
+        "project=malmo-circular-economy",
+        "project=boras-frugal-rural-lifestyles",
+        "project=saint-brieuc-territorial-project-2018",
+        "project=saint-brieuc-town-countryside-alliance",
+        "project=umea-gender-approach",
+    ]
+    assert project_links[0][1] == escape_markdown("A strong circular-economy ambition")
+    assert "Malmö · Sweden" in all_text(at)
+
+
+def test_no_upcoming_event_says_so_and_shows_the_latest_past_one(engine):
+    at = run_page(PAGE)
+    assert [i.value for i in at.info] == ["No upcoming event is recorded yet."]
+    text = all_text(at)
+    assert "Latest past events" in text
+    assert "17 November 2017 — Partnership" in text
+
+
+def test_overview_in_french_and_swedish(engine):
+    fr = run_page(PAGE, lang="fr")
+    assert not fr.exception
+    text = all_text(fr)
+    assert "Vue d'ensemble" in text and "Les membres sur la carte" in text
+    assert "Aucun événement à venir n'est encore enregistré." in text
+    assert "17 novembre 2017" in text
+    assert "Une ambition forte en matière d" in " ".join(label for _, label, _ in page_links(fr))
+
+    sv = run_page(PAGE, lang="sv")
+    assert not sv.exception
+    text = all_text(sv)
+    assert "Medlemmarna på kartan" in text
+    assert "Undertecknande av det fransk" in text
+    # Saint-Brieuc's town–countryside project has no Swedish translation: the UI says so.
+    assert "Visas på originalspråket \\(FR\\)" in text
+
+
+def test_empty_store_explains_itself(empty_engine):
+    at = run_page(PAGE)
+    assert not at.exception
+    assert "The network has no member city yet" in all_text(at)
+
+
+def test_user_text_is_not_rendered_as_markup(engine):
+    hostile = "[Win](http://evil.example) <b>bold</b>"
+    with db.write_session(engine) as session:
+        session.execute(update(Project).where(Project.slug == "malmo-circular-economy").values(title=hostile, lang="en"))
+    at = run_page(PAGE)
+    assert not at.exception
+    labels = [label for _, label, _ in page_links(at)]
+    assert escape_markdown(hostile) in labels
+    assert hostile not in labels
