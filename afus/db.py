@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, select, text, update
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from afus.models import DataVersion
@@ -60,7 +61,8 @@ def make_engine(url: str | None = None) -> Engine:
     url = url or database_url()
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
+        # A "file:...?mode=ro&uri=true" URL names an existing file opened read-only.
+        if path and path != ":memory:" and not path.startswith("file:"):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
@@ -126,3 +128,34 @@ def data_version(engine: Engine) -> int:
 def ping(engine: Engine) -> None:
     with engine.connect() as conn:
         conn.execute(text("SELECT 1"))
+
+
+# --- store failures -------------------------------------------------------------
+
+# SQLSTATEs (PostgreSQL) and message fragments (SQLite) of failures that are
+# the store's condition, not the request's: the user is told, nothing is retried.
+_READ_ONLY_STATES = {"25006"}  # read_only_sql_transaction
+_FULL_STATES = {"53100", "53200"}  # disk_full, out_of_memory
+_UNAVAILABLE_STATES_PREFIXES = ("08", "57P")  # connection exceptions, operator intervention
+
+
+def store_failure(exc: BaseException) -> str | None:
+    """What is wrong with the store behind ``exc``: "read_only", "full", "unavailable", or ``None``.
+
+    ``None`` means the error is not a store condition (a constraint, a bug)
+    and must not be hidden behind a "try again later" message.
+    """
+    if not isinstance(exc, DBAPIError):
+        return None
+    orig = exc.orig
+    message = str(orig).lower()
+    state = getattr(orig, "sqlstate", None) or ""
+    if state in _READ_ONLY_STATES or "readonly database" in message or "read-only" in message:
+        return "read_only"
+    if state in _FULL_STATES or "database or disk is full" in message or "no space left" in message:
+        return "full"
+    if exc.connection_invalidated or state.startswith(_UNAVAILABLE_STATES_PREFIXES):
+        return "unavailable"
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        return "unavailable"
+    return None

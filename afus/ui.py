@@ -5,15 +5,20 @@ Everything else in ``afus`` is free of Streamlit.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 
 import streamlit as st
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from afus import db
 from afus.i18n import DEFAULT_LANG, LANGS, Localized, localized, normalize_lang, t
 from afus.network import Network, load_network
+
+_LOG = logging.getLogger("afus")
 
 # --- store and cached reads -------------------------------------------------
 
@@ -40,7 +45,8 @@ def _network(url: str, version: int) -> Network:
 def network() -> Network:
     """The current snapshot of the network (re-read only when the data changed)."""
     url = db.database_url()
-    return _network(url, db.data_version(_engine(url)))
+    with store_guard():
+        return _network(url, db.data_version(_engine(url)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -57,7 +63,8 @@ def match_inputs():  # noqa: ANN201 (afus.matching.MatchInputs)
     computed once per data version.
     """
     url = db.database_url()
-    return _match_inputs(url, db.data_version(_engine(url)))
+    with store_guard():
+        return _match_inputs(url, db.data_version(_engine(url)))
 
 
 # --- language -----------------------------------------------------------------
@@ -189,6 +196,31 @@ def bind_to_url(key: str, param: str, valid: Collection[str] | None = None, defa
         set_query_param(param, st.session_state.get(key) or None)
 
     return _write_to_url
+
+
+# --- store failures ---------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def store_guard() -> Iterator[None]:
+    """Turn a failing store (read-only, full, unreachable) into a clear message instead of a traceback.
+
+    Wraps the page run in ``dashboard.py``. Writes go through
+    :func:`afus.db.write_session`, which rolls back on error, so after the
+    message nothing half-written remains; the next rerun reads the store
+    again, so the app recovers by itself once the store is back.
+    """
+    try:
+        yield
+    except DBAPIError as exc:
+        kind = db.store_failure(exc)
+        if kind is None:
+            raise
+        _LOG.warning("store failure (%s): %s", kind, str(exc.orig).splitlines()[0] if exc.orig else exc)
+        key = {"read_only": "store.read_only", "full": "store.full"}.get(kind, "common.store_unavailable")
+        st.error(tr(key), icon=":material/cloud_off:")
+        st.button(tr("store.retry"), key="store_guard_retry", icon=":material/refresh:")
+        st.stop()
 
 
 # --- coordinator sign-in (sidebar) -------------------------------------------------
