@@ -1,0 +1,327 @@
+"""Page speed against the framework's floor: server run (AppTest), browser "ready", one interaction.
+
+    .venv/bin/python benchmarks/bench_pages.py            # seed and large scale, JSON on stdout
+    .venv/bin/python benchmarks/bench_pages.py --quick    # seed scale, one sample each (CI smoke)
+
+Every figure is also given as a ratio to a floor measured in the same run:
+an empty one-line Streamlit page (``empty_page.py``) for server run and
+ready times, a minimal page with the same kind of filter
+(``minimal_page.py``) for interactions. Targets (issue 6): ready <= 1.3x the
+floor at seed scale, <= 1.6x at large scale; interaction <= 1.5x; server
+run < 300 ms at large scale. ``misses`` lists what is over.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import harness  # noqa: E402
+from benchmarks.harness import Samples, ratio  # noqa: E402
+
+WIDGET_TIMEOUT_MS = 5_000
+PAGE_TIMEOUT_MS = 30_000
+TARGETS = {
+    "ready_ratio_seed": 1.3,
+    "ready_ratio_large": 1.6,
+    "interaction_ratio": 1.5,
+    "server_ms_large": 300.0,
+}
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """One filter change on a page: ``kind`` is "text" (type, press Enter) or "select" (pick an option)."""
+
+    url_path: str
+    kind: str
+    value: str = ""
+    query: str = ""
+
+
+# The filter a user changes first on each page (see the shared URL contracts).
+INTERACTIONS = (
+    Interaction("projects", "text", value="circul"),
+    Interaction("cities", "select"),
+    Interaction("peers", "select"),
+    Interaction("themes", "select"),
+)
+
+
+QUICK_PAGES = ("/", "/projects")
+
+
+def page_list(quick: bool = False) -> list[tuple[str, str, dict[str, str]]]:
+    """(label, url path, query) of every page, plus a seminar slide and a city profile (two pages with --quick)."""
+    from afus.pages import PAGES
+
+    pages = [("/" + spec.url_path, spec.url_path, {}) for spec in PAGES]
+    pages.append(("/cities?city=malmo", "cities", {"city": "malmo"}))
+    pages.append(("/seminar?slide=2", "seminar", {"slide": "2"}))
+    if quick:
+        pages = [p for p in pages if p[0] in QUICK_PAGES]
+    return pages
+
+
+def interaction_list(quick: bool = False) -> tuple[Interaction, ...]:
+    """The interactions measured (the /projects search alone with --quick)."""
+    return INTERACTIONS[:1] if quick else INTERACTIONS
+
+
+# --- server run time (AppTest) -------------------------------------------------
+
+
+def apptest_run_ms(script: Path, page_file: str | None, query: dict[str, str], reps: int) -> tuple[float, Samples]:
+    """First and repeated run times of a script (switched to ``page_file``) under AppTest."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(script), default_timeout=120)
+    for key, value in query.items():
+        at.query_params[key] = value
+    if page_file:
+        at.run()
+        at.switch_page(page_file)
+    start = time.perf_counter()
+    at.run()
+    first = (time.perf_counter() - start) * 1000
+    if at.exception:
+        raise RuntimeError(f"{page_file or script}: {at.exception[0].value}")
+    warm = Samples()
+    for _ in range(reps):
+        start = time.perf_counter()
+        at.run()
+        warm.add((time.perf_counter() - start) * 1000)
+    return first, warm
+
+
+def server_times(url: str, reps: int, quick: bool = False) -> dict:
+    """AppTest run time of every page on the store at ``url`` against the empty page."""
+    import streamlit as st
+
+    from afus import db
+
+    os.environ[db.ENV_URL] = url
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    _, floor = apptest_run_ms(harness.EMPTY_PAGE, None, {}, reps)
+    out = {"floor_empty_page": floor.summary(), "pages": {}}
+    for label, url_path, query in page_list(quick):
+        from afus.pages import page_file
+
+        try:
+            first, warm = apptest_run_ms(harness.ROOT / "dashboard.py", page_file(url_path), query, reps)
+        except Exception as exc:  # reported in the JSON, the other pages still measured
+            out["pages"][label] = {"error": _short_error(exc)}
+            continue
+        out["pages"][label] = {
+            "first_run_ms": round(first, 1),
+            **warm.summary(),
+            "ratio": ratio(warm.median, floor.median),
+        }
+    return out
+
+
+# --- browser ------------------------------------------------------------------
+
+
+def _short_error(exc: BaseException) -> str:
+    first = (str(exc).splitlines() or [""])[0]
+    return f"{type(exc).__name__}: {first[:200]}"
+
+
+def _fill_text(page, value: str) -> None:  # noqa: ANN001
+    box = page.locator('[data-testid="stMain"] [data-testid="stTextInput"] input').first
+    box.fill(value, timeout=WIDGET_TIMEOUT_MS)
+
+
+def _open_select(page):  # noqa: ANN001, ANN202
+    page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first.click(timeout=WIDGET_TIMEOUT_MS)
+    options = page.locator('[role="option"]')
+    options.first.wait_for(timeout=WIDGET_TIMEOUT_MS)
+    return options
+
+
+def interaction_ms(browser, url: str, kind: str, value: str, reps: int) -> Samples:  # noqa: ANN001
+    """Time from committing a filter change to the rerun having finished, ``reps`` times."""
+    context = browser.new_context()
+    samples = Samples()
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="commit")
+        harness.wait_ready(page)
+        for n in range(reps):
+            if kind == "text":
+                # Alternate the value so every Enter is a real change.
+                _fill_text(page, value if n % 2 == 0 else value[:-1])
+                samples.add(harness.time_rerun(page, lambda: page.keyboard.press("Enter")))
+            else:
+                options = _open_select(page)
+                pick = options.nth(1 + n % max(1, min(options.count() - 1, 3)))
+                samples.add(harness.time_rerun(page, pick.click))
+    finally:
+        context.close()
+    return samples
+
+
+def browser_times(app_url: str, empty_url: str, minimal_url: str, reps: int, browser, quick: bool = False) -> dict:  # noqa: ANN001
+    """Ready time of every page and one interaction per filtered page, against the floors."""
+    # Warm both servers (caches filled once per data version, as in steady use).
+    harness.time_ready(browser, empty_url)
+    floor = Samples()
+    out: dict = {"pages": {}, "interactions": {}}
+    broken: dict[str, str] = {}
+    for label, _path, _query in page_list(quick):
+        try:
+            harness.time_ready(browser, app_url + label, timeout_ms=PAGE_TIMEOUT_MS)
+        except Exception as exc:  # reported in the JSON, the other pages still measured
+            broken[label] = _short_error(exc)
+    for _ in range(reps):
+        floor.add(harness.time_ready(browser, empty_url))
+    out["floor_empty_page"] = floor.summary()
+    for label, _path, _query in page_list(quick):
+        if label in broken:
+            out["pages"][label] = {"error": broken[label]}
+            continue
+        samples = Samples()
+        for _ in range(reps):
+            samples.add(harness.time_ready(browser, app_url + label, timeout_ms=PAGE_TIMEOUT_MS))
+        out["pages"][label] = {**samples.summary(), "ratio": ratio(samples.median, floor.median)}
+    kinds = {spec.kind for spec in interaction_list(quick)}
+    floors = {kind: interaction_ms(browser, minimal_url, kind, "item 1", reps) for kind in sorted(kinds)}
+    out["floor_minimal_page"] = {kind: s.summary() for kind, s in floors.items()}
+    for spec in interaction_list(quick):
+        label = f"/{spec.url_path} ({spec.kind})"
+        try:
+            samples = interaction_ms(browser, f"{app_url}/{spec.url_path}", spec.kind, spec.value, reps)
+        except Exception as exc:  # a page without that filter yet: reported, not fatal
+            out["interactions"][label] = {"error": _short_error(exc)}
+            continue
+        out["interactions"][label] = {
+            **samples.summary(),
+            "ratio": ratio(samples.median, floors[spec.kind].median),
+        }
+    return out
+
+
+# --- stores -------------------------------------------------------------------
+
+
+def large_store() -> tuple[str | None, str]:
+    """The ~800-city / 20,000-project store of ``benchmarks/scale.py`` (URL, or None and why not).
+
+    Built once under ``benchmarks/out/`` and reused (the pages only read it).
+    """
+    try:
+        from benchmarks import scale
+    except ImportError as exc:
+        return None, f"benchmarks/scale.py not available: {exc}"
+    return scale.cached_scale_store(), ""
+
+
+def store_size(url: str) -> dict[str, int]:
+    from sqlalchemy import func, select
+
+    from afus import db
+    from afus.models import City, Project
+
+    engine = db.make_engine(url)
+    with engine.connect() as conn:
+        sizes = {
+            "cities": conn.execute(select(func.count()).select_from(City)).scalar_one(),
+            "projects": conn.execute(select(func.count()).select_from(Project)).scalar_one(),
+        }
+    engine.dispose()
+    return sizes
+
+
+# --- verdict --------------------------------------------------------------------
+
+
+def misses(result: dict) -> list[str]:
+    """Human-readable list of every figure over its target."""
+    out = []
+    for scale_name, scale in result["scales"].items():
+        ready_target = TARGETS["ready_ratio_seed" if scale_name == "seed" else "ready_ratio_large"]
+        for label, fig in scale.get("browser", {}).get("pages", {}).items():
+            if "error" in fig:
+                out.append(f"{scale_name} {label}: not measured ({fig['error']})")
+            elif fig["ratio"] > ready_target:
+                out.append(f"{scale_name} {label}: ready {fig['median_ms']} ms = {fig['ratio']}x empty page (target {ready_target}x)")
+        for label, fig in scale.get("browser", {}).get("interactions", {}).items():
+            if "error" in fig:
+                out.append(f"{scale_name} {label}: interaction not measured ({fig['error']})")
+            elif fig["ratio"] > TARGETS["interaction_ratio"]:
+                out.append(f"{scale_name} {label}: interaction {fig['median_ms']} ms = {fig['ratio']}x minimal page (target {TARGETS['interaction_ratio']}x)")
+        if scale_name != "seed":
+            for label, fig in scale.get("server", {}).get("pages", {}).items():
+                if "error" in fig:
+                    out.append(f"{scale_name} {label}: server run failed ({fig['error']})")
+                elif fig["median_ms"] > TARGETS["server_ms_large"]:
+                    out.append(f"{scale_name} {label}: server run {fig['median_ms']} ms (target < {TARGETS['server_ms_large']:.0f} ms)")
+    return out
+
+
+def run(quick: bool = False, scales: tuple[str, ...] = ("seed", "large"), reps: int | None = None) -> dict:
+    """Measure and return the JSON-ready result."""
+    import streamlit
+    from streamlit import logger
+
+    logger.set_log_level("error")  # AppTest outside a server warns on every cache clear
+    reps = reps or (1 if quick else 5)
+    if quick:
+        scales = ("seed",)
+    result: dict = {
+        "benchmark": "pages",
+        "quick": quick,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "streamlit": streamlit.__version__},
+        "targets": TARGETS,
+        "reps": reps,
+        "scales": {},
+    }
+    with tempfile.TemporaryDirectory(prefix="afus-bench-") as tmp:
+        tmp_path = Path(tmp)
+        with harness.chromium() as browser:
+            for scale_name in scales:
+                if scale_name == "seed":
+                    url = harness.seeded_sqlite(tmp_path / "seed.db")
+                else:
+                    url, why = large_store()
+                    if url is None:
+                        result["scales"][scale_name] = {"skipped": why}
+                        continue
+                entry: dict = {"store": store_size(url)}
+                entry["server"] = server_times(url, reps, quick)
+                env = {"AFUS_DATABASE_URL": url}
+                with (
+                    harness.streamlit_server(harness.ROOT / "dashboard.py", env=env, log_dir=tmp_path) as app,
+                    harness.streamlit_server(harness.EMPTY_PAGE, log_dir=tmp_path) as empty,
+                    harness.streamlit_server(harness.MINIMAL_PAGE, log_dir=tmp_path) as minimal,
+                ):
+                    entry["browser"] = browser_times(app.url, empty.url, minimal.url, reps, browser, quick)
+                result["scales"][scale_name] = entry
+    result["misses"] = misses(result)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="seed scale only, one sample each (CI smoke)")
+    parser.add_argument("--scale", choices=("seed", "large", "both"), default="both")
+    parser.add_argument("--reps", type=int, default=None, help="samples per figure (default 5, 1 with --quick)")
+    args = parser.parse_args(argv)
+    scales = ("seed", "large") if args.scale == "both" else (args.scale,)
+    print(json.dumps(run(quick=args.quick, scales=scales, reps=args.reps), indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,229 @@
+"""Plumbing shared by the benchmarks: seeded stores, a real Streamlit server, Chromium, timing.
+
+Nothing here asserts anything: the benchmarks print JSON and the tests check
+its shape. Servers are started as child processes on free ports and stopped
+by their own process id.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking"]
+EMPTY_PAGE = ROOT / "benchmarks" / "empty_page.py"
+MINIMAL_PAGE = ROOT / "benchmarks" / "minimal_page.py"
+
+# The script has finished, its elements are drawn (none left stale from the
+# previous page) and the main area shows content: "ready" for a user.
+READY_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (app.getAttribute('data-test-connection-state') !== 'CONNECTED') return false;
+  if (document.querySelector('[data-testid="stMain"] [data-stale="true"]')) return false;
+  const el = document.querySelector('[data-testid="stMainBlockContainer"] [data-testid="stElementContainer"]');
+  return !!el && el.getBoundingClientRect().height > 0;
+}"""
+
+# Remember whether the script ran since this was installed (set before an action).
+WATCH_RERUN_JS = """() => {
+  window.__afusRan = false;
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (window.__afusObserver) window.__afusObserver.disconnect();
+  window.__afusObserver = new MutationObserver(() => {
+    if (app.getAttribute('data-test-script-state') !== 'notRunning') window.__afusRan = true;
+  });
+  window.__afusObserver.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+RERUN_DONE_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return window.__afusRan === true && app.getAttribute('data-test-script-state') === 'notRunning';
+}"""
+
+
+class PageError(RuntimeError):
+    """The page finished but shows an error instead of its content."""
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def seeded_sqlite(path: Path) -> str:
+    """Create a seeded SQLite store at ``path``; return its URL."""
+    from afus import db, schema, seed
+
+    url = f"sqlite:///{path}"
+    engine = db.make_engine(url)
+    schema.upgrade(engine)
+    seed.seed(engine)
+    engine.dispose()
+    return url
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident memory of process ``pid`` (from /proc)."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+@dataclass
+class Server:
+    """A running ``streamlit run`` child process."""
+
+    process: subprocess.Popen
+    port: int
+    log_path: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def rss(self) -> int:
+        return rss_bytes(self.process.pid)
+
+
+def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    """Poll ``/_stcore/health`` until it answers ``ok`` (never a fixed sleep)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}")
+        with contextlib.suppress(OSError):
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.read().strip() == b"ok":
+                    return
+        time.sleep(0.1)
+    raise TimeoutError(f"{url} not healthy after {timeout}s")
+
+
+@contextlib.contextmanager
+def streamlit_server(
+    script: Path,
+    *,
+    env: dict[str, str] | None = None,
+    args: list[str] | None = None,
+    log_dir: Path | None = None,
+    port: int | None = None,
+) -> Iterator[Server]:
+    """Start ``streamlit run script`` on a free port; stop it (by its pid) on exit."""
+    port = port or free_port()
+    log_dir = log_dir or Path(os.environ.get("TMPDIR", "/tmp"))
+    log_path = log_dir / f"streamlit-{script.stem}-{port}.log"
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(script),
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+        *(args or []),
+    ]
+    full_env = {**os.environ, **(env or {})}
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", process)
+        yield Server(process, port, log_path)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[object]:
+    """A headless Debian Chromium driven by Playwright (no downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def wait_ready(page, timeout_ms: float = 60_000) -> None:  # noqa: ANN001
+    """Wait until the script is not running and the page's title is visible."""
+    page.wait_for_function(READY_JS, timeout=timeout_ms, polling="raf")
+
+
+def time_ready(browser, url: str, timeout_ms: float = 60_000) -> float:  # noqa: ANN001
+    """Milliseconds from navigation start to "ready", in a fresh browser context."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        start = time.perf_counter()
+        page.goto(url, wait_until="commit")
+        wait_ready(page, timeout_ms)
+        elapsed = (time.perf_counter() - start) * 1000
+        if page.locator('[data-testid="stException"]').count():
+            raise PageError(f"{url} shows an exception")
+        return elapsed
+    finally:
+        context.close()
+
+
+def time_rerun(page, action: Callable[[], None], timeout_ms: float = 60_000) -> float:  # noqa: ANN001
+    """Milliseconds from ``action`` (e.g. pressing Enter in a filter) to the rerun having finished."""
+    page.evaluate(WATCH_RERUN_JS)
+    start = time.perf_counter()
+    action()
+    page.wait_for_function(RERUN_DONE_JS, timeout=timeout_ms, polling="raf")
+    return (time.perf_counter() - start) * 1000
+
+
+@dataclass
+class Samples:
+    """Repeated timings of one thing, in milliseconds."""
+
+    values: list[float] = field(default_factory=list)
+
+    def add(self, value: float) -> None:
+        self.values.append(value)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values) if self.values else float("nan")
+
+    def summary(self) -> dict[str, float | int]:
+        return {"median_ms": round(self.median, 1), "min_ms": round(min(self.values), 1), "n": len(self.values)}
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """The ``pct`` percentile (nearest rank) of ``values``."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(1, min(len(ordered), math.ceil(pct / 100 * len(ordered))))
+    return ordered[rank - 1]
+
+
+def ratio(value: float, floor: float) -> float:
+    return round(value / floor, 2) if floor else float("nan")
