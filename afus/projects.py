@@ -31,7 +31,7 @@ import pandas as pd
 from afus.i18n import Localized, localized, t
 from afus.models import COUNTRIES, STATUSES
 from afus.network import Network
-from afus.search import project_index
+from afus.search import per_snapshot, project_index
 from afus.text import fold, tokens
 
 THEME_FRAMEWORKS: tuple[str, ...] = ("afus_theme", "city_track")
@@ -208,7 +208,7 @@ def filter_projects(network: Network, filters: ProjectFilters, lang: str) -> pd.
             mask &= projects["id"].isin(_with_any_theme(network, slugs))
     if filters.statuses:
         mask &= projects["status"].isin(filters.statuses)
-    return sort_projects(projects[mask.to_numpy()], filters.sort, lang)
+    return sort_projects(network, projects[mask.to_numpy()], filters.sort, lang)
 
 
 def count_without_each(network: Network, filters: ProjectFilters, lang: str) -> dict[str, int]:
@@ -219,9 +219,15 @@ def count_without_each(network: Network, filters: ProjectFilters, lang: str) -> 
     return {param: len(filter_projects(network, filters.without(param), lang)) for param in filters.active()}
 
 
-def _title_key(projects: pd.DataFrame, lang: str) -> list[str]:
-    # Words only, so quotes and guillemets do not decide the order.
-    return [" ".join(tokens(title)) for title in localized_titles(projects, lang)]
+def _title_keys(network: Network, lang: str) -> pd.Series:
+    """Sort key of every project's title in ``lang``, by project id (once per snapshot and language)."""
+
+    def build() -> pd.Series:
+        # Words only, so quotes and guillemets do not decide the order.
+        keys = [" ".join(tokens(title)) for title in localized_titles(network.projects, lang)]
+        return pd.Series(keys, index=network.projects["id"].to_numpy(), dtype="str")
+
+    return per_snapshot(network, ("title_keys", lang), build)
 
 
 def localized_titles(projects: pd.DataFrame, lang: str) -> list[str]:
@@ -234,18 +240,19 @@ def localized_titles(projects: pd.DataFrame, lang: str) -> list[str]:
     ]
 
 
-def sort_projects(projects: pd.DataFrame, sort: str, lang: str) -> pd.DataFrame:
-    """``projects`` in the order ``sort`` names; ties broken by title, then slug.
+def sort_projects(network: Network, projects: pd.DataFrame, sort: str, lang: str) -> pd.DataFrame:
+    """``projects`` (rows of ``network``) in the order ``sort`` names; ties broken by title, then slug.
 
     ``updated``: most recently updated first; ``title`` and ``city``:
     alphabetical ignoring case and accents, titles in ``lang``; ``start``:
     latest start first, projects without a start date last.
     """
-    frame = projects.assign(_title=_title_key(projects, lang))
+    frame = projects.assign(_title=_title_keys(network, lang).reindex(projects["id"].to_numpy()).to_numpy())
     if sort == "title":
         keys, ascending = ["_title", "slug"], [True, True]
     elif sort == "city":
-        frame = frame.assign(_city=[fold(name) for name in frame["city_name"]])
+        city_key = {cid: fold(name) for cid, name in zip(network.cities["id"], network.cities["name"], strict=True)}
+        frame = frame.assign(_city=[city_key.get(cid, "") for cid in frame["city_id"]])
         keys, ascending = ["_city", "_title", "slug"], [True, True, True]
     elif sort == "start":
         frame = frame.assign(
@@ -329,11 +336,18 @@ def _iso(value: object) -> str:
 
 
 def project_table(network: Network, projects: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The table the list shows (and the CSV holds): one row per project, headers in ``lang``.
+    """The table the list shows (and the CSV holds): one row per project of ``projects``, in order.
 
-    Every cell is text (dates as ISO ``YYYY-MM-DD``), so the screen and the
-    file agree exactly. The frame's index is the project slug.
+    Headers and labels are in ``lang``; every cell is text (dates as ISO
+    ``YYYY-MM-DD``), so the screen and the file agree exactly. The frame's
+    index is the project slug. The rows of the whole network are shaped once
+    per snapshot and language; a list is then a selection of them.
     """
+    full = per_snapshot(network, ("table", lang), lambda: _table_rows(network, network.projects, lang))
+    return full.loc[list(projects["slug"])]
+
+
+def _table_rows(network: Network, projects: pd.DataFrame, lang: str) -> pd.DataFrame:
     order = THEME_FRAMEWORKS + LENS_FRAMEWORKS + TERRITORY_FRAMEWORKS
     theme_name: dict[int, str] = {}
     theme_rank: dict[int, tuple[int, int]] = {}

@@ -22,13 +22,16 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pandas as pd
 
 from afus.network import Network
 from afus.text import fold, tokens
+
+T = TypeVar("T")
 
 # French elided articles and pronouns before an apostrophe (straight or curly).
 _ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)['’ʼ`´]", re.IGNORECASE)
@@ -126,27 +129,37 @@ class ProjectIndex:
         return self.haystacks.index[matches(self.haystacks, query).to_numpy()]
 
 
-_MEMO: list[tuple[Network, ProjectIndex]] = []
+_MEMO: list[tuple[Network, dict[object, object]]] = []
 _MEMO_LOCK = threading.Lock()
 _MEMO_SIZE = 4
 
 
-def project_index(network: Network) -> ProjectIndex:
-    """The search index of ``network``, built once per snapshot and then reused.
+def per_snapshot(network: Network, key: object, build: Callable[[], T]) -> T:
+    """``build()`` computed once per network snapshot and ``key``, then reused.
 
     Snapshots are cached per data version by the caller, so the identity of
     the :class:`Network` object is the key; the memo holds a reference to
-    it, so an identity cannot be reused while it is remembered.
+    it, so an identity cannot be reused while it is remembered. The last
+    few snapshots are kept.
     """
     with _MEMO_LOCK:
-        for known, index in _MEMO:
-            if known is network:
-                return index
-    index = ProjectIndex(network.version, project_haystacks(network))
+        values = next((v for known, v in _MEMO if known is network), None)
+        if values is not None and key in values:
+            return values[key]  # type: ignore[return-value]
+    value = build()
     with _MEMO_LOCK:
-        _MEMO.insert(0, (network, index))
-        del _MEMO[_MEMO_SIZE:]
-    return index
+        values = next((v for known, v in _MEMO if known is network), None)
+        if values is None:
+            values = {}
+            _MEMO.insert(0, (network, values))
+            del _MEMO[_MEMO_SIZE:]
+        values.setdefault(key, value)
+        return values[key]  # type: ignore[return-value]
+
+
+def project_index(network: Network) -> ProjectIndex:
+    """The search index of ``network``, built once per snapshot and then reused."""
+    return per_snapshot(network, "project_index", lambda: ProjectIndex(network.version, project_haystacks(network)))
 
 
 def search_projects(network: Network, query: str | None) -> pd.DataFrame:

@@ -12,7 +12,10 @@ included), each with a city, one to four themes and, for half of them,
 translations. Measured: building the folded search index once per snapshot;
 one search per query (the index reused, as on every rerun); a full
 ``filter_projects`` (search + filters + sort); the table the page shows
-and its CSV, for every project.
+and its CSV, for every project. With ``--page``, the ``/projects`` page
+itself under ``AppTest`` on the scale store (``benchmarks/scale.py``,
+20,000 projects; first run, then warm reruns), against the run of a
+one-line page (``benchmarks/empty_page.py``) measured the same way.
 
 The floor, measured in the same run, is one vectorised pass over the same
 20,000 haystacks (``Series.str.len``): a search cannot touch every row in
@@ -150,12 +153,52 @@ def run(projects: int, reps: int) -> dict:
     return result
 
 
+def apptest_times(page_file: str | None, query: dict[str, str], reps: int) -> dict[str, float]:
+    """First run and warm reruns of the dashboard on ``page_file`` (or of the empty page) under AppTest."""
+    from streamlit.testing.v1 import AppTest
+
+    script = ROOT / ("dashboard.py" if page_file else "benchmarks/empty_page.py")
+    at = AppTest.from_file(str(script), default_timeout=300)
+    for key, value in query.items():
+        at.query_params[key] = value
+    if page_file:
+        at.run()
+        at.switch_page(page_file)
+    start = time.perf_counter()
+    at.run()
+    first = (time.perf_counter() - start) * 1000
+    if at.exception:
+        raise RuntimeError(f"{page_file}: {at.exception[0].value}")
+    warm = timed(at.run, reps)
+    return {"first_ms": round(first, 1), **warm}
+
+
+def page_run(reps: int) -> dict:
+    """The /projects page at scale (AppTest), with the empty page as the floor."""
+    import os
+
+    from benchmarks import scale
+
+    os.environ["AFUS_DATABASE_URL"] = scale.cached_scale_store()
+    floor = apptest_times(None, {}, reps)
+    out: dict = {"floor_empty_page": floor}
+    for label, query in (("all_projects", {}), ("search", {"q": "Umea"}), ("city", {"city": "malmo"}),
+                         ("detail", {"project": "saint-brieuc-place-de-la-grille"})):
+        times = apptest_times("pages/projects.py", query, reps)
+        out[label] = {**times, "ratio": round(times["median_ms"] / floor["median_ms"], 1)}
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", type=int, default=20_000)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--page", action="store_true", help="also time the /projects page at scale (AppTest)")
     args = parser.parse_args(argv)
-    print(json.dumps(run(args.projects, reps=5 if args.quick else 25), indent=2, ensure_ascii=False))
+    result = run(args.projects, reps=5 if args.quick else 25)
+    if args.page:
+        result["page"] = page_run(reps=3 if args.quick else 7)
+    print(json.dumps(result, indent=2, ensure_ascii=False))
     return 0
 
 

@@ -7,6 +7,7 @@ back on change, and opening a URL restores the widgets.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import streamlit as st
 
@@ -175,7 +176,7 @@ def project_list(network) -> None:  # noqa: ANN001
     st.caption(ui.tr("projects.open_hint"))
     st.download_button(
         ui.tr("projects.download"),
-        data=table_csv(table),
+        data=functools.partial(table_csv, table),  # built only when clicked
         file_name=csv_file_name(filters, dt.date.today()),
         mime="text/csv",
         help=ui.tr("projects.download.help"),
