@@ -182,6 +182,41 @@ def theme_lines(network: Network, theme_ids: Iterable[int], lang: str) -> list[L
     return lines
 
 
+def headline(name: str) -> str:
+    """A theme name's headline: the part before its first colon (``"Redesign of public spaces: uses…"``)."""
+    for separator in (" : ", ": "):
+        if separator in name:
+            return name.split(separator, 1)[0].strip()
+    return name
+
+
+def compact_theme_lines(network: Network, theme_ids: Iterable[int], lang: str) -> list[Line]:
+    """Slide-sized theme lines: one per main theme (its headline), then one line of lenses.
+
+    Lenses (recommendations, resilience capitals, territory, SDG) are short
+    words on a single line, so a city with many tags still fits on a slide.
+    """
+    ids = set(theme_ids)
+    themes = network.themes[network.themes["id"].isin(ids)]
+    lines = []
+    for framework in MAIN_FRAMEWORKS:
+        for _, row in themes[themes["framework"] == framework].sort_values(["position", "id"]).iterrows():
+            name = content_line(row, "name", lang)
+            lines.append(Line(headline(name.text), name.source_lang))
+    lenses = []
+    for framework in FRAMEWORK_ORDER:
+        if framework in MAIN_FRAMEWORKS:
+            continue
+        for _, row in themes[themes["framework"] == framework].sort_values(["position", "id"]).iterrows():
+            if framework == "alliance_recommendation":
+                lenses.append(t("seminar.lens.recommendation", lang, n=int(row["position"])))
+            else:
+                lenses.append(headline(content_line(row, "name", lang).text))
+    if lenses:
+        lines.append(Line(t("seminar.labelled", lang, label=t("seminar.lenses", lang), value=" · ".join(lenses))))
+    return lines
+
+
 def _city_name(network: Network, city_id: int) -> str:
     rows = network.cities[network.cities["id"] == city_id]
     return "" if rows.empty else str(rows.iloc[0]["name"])
@@ -312,7 +347,7 @@ def themes_slide(network: Network, lang: str, theme_slug: str | None = None) -> 
         parts = [t("seminar.themes.offered_by", lang, cities=_names(row.offered_by, lang))]
         if row.sought_by:
             parts.append(t("seminar.themes.sought_by", lang, cities=_names(row.sought_by, lang)))
-        lines.append(Line(f"{row.name} — " + " · ".join(parts)))
+        lines.append(Line(f"{headline(row.name)} — " + " · ".join(parts)))
     return Slide(
         key="themes",
         kind="themes",
@@ -327,8 +362,8 @@ def city_slide(network: Network, city: pd.Series, lang: str) -> Slide:
     city_id = int(city["id"])
     ongoing = ongoing_projects(network)
     projects = ongoing[ongoing["city_id"] == city_id]
-    offer_lines = theme_lines(network, offers_by_city(network).get(city_id, set()), lang)
-    seek_lines = theme_lines(network, seeks_by_city(network).get(city_id, set()), lang)
+    offer_lines = compact_theme_lines(network, offers_by_city(network).get(city_id, set()), lang)
+    seek_lines = compact_theme_lines(network, seeks_by_city(network).get(city_id, set()), lang)
     project_lines = [content_line(p, "title", lang) for _, p in projects.iterrows()]
     none = [Line(t("common.none", lang))]
     subtitle = t(f"country.{city['country']}", lang)
@@ -357,7 +392,7 @@ def project_slide(network: Network, project: pd.Series, lang: str) -> Slide:
     title = content_line(project, "title", lang)
     summary = content_line(project, "summary", lang)
     sections = [Section("", (Line(clip(summary.text), summary.source_lang),))]
-    sections.append(Section(t("seminar.project.themes", lang), _cap(theme_lines(network, theme_ids, lang), lang)))
+    sections.append(Section(t("seminar.project.themes", lang), _cap(compact_theme_lines(network, theme_ids, lang), lang)))
     facts = []
     if partners:
         facts.append(Line(t("seminar.project.partners", lang, cities=", ".join(partners))))

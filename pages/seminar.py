@@ -28,14 +28,14 @@ st.set_page_config(initial_sidebar_state="collapsed")
 st.html(
     """
 <style>
-.stMainBlockContainer { padding-top: 2.6rem; padding-bottom: 0.5rem; max-width: 100%; }
+.stMainBlockContainer { padding-top: 3.4rem; padding-bottom: 0.5rem; max-width: 100%; }
 .st-key-seminar_slide { color: #111; }
 .st-key-seminar_slide h1 { font-size: clamp(1.8rem, 5.2vh, 3.6rem); line-height: 1.1; color: #0B3D63; padding: 0 0 0.2em 0; }
-.st-key-seminar_slide h2 { font-size: clamp(1.2rem, 3.2vh, 2.2rem); color: #0B3D63; padding: 0.2em 0 0.1em 0; }
+.st-key-seminar_slide h2, .st-key-seminar_slide h3 { font-size: clamp(1.2rem, 3.2vh, 2.2rem); color: #0B3D63; padding: 0.1em 0 0.1em 0; }
 .st-key-seminar_slide p, .st-key-seminar_slide li { font-size: clamp(0.95rem, 2.35vh, 1.7rem); line-height: 1.3; }
 .st-key-seminar_slide li { margin-bottom: 0.15em; }
 .st-key-seminar_slide [data-testid="stCaptionContainer"] p { font-size: clamp(0.9rem, 2.1vh, 1.4rem); color: #333; }
-.st-key-seminar_slide [data-testid="stMetricValue"] { font-size: clamp(1.6rem, 5vh, 3.4rem); color: #0B3D63; }
+.st-key-seminar_slide [data-testid="stMetricValue"], .st-key-seminar_slide [data-testid="stMetricValue"] * { font-size: clamp(1.6rem, 5vh, 3.4rem); color: #0B3D63; line-height: 1.1; }
 .st-key-seminar_slide [data-testid="stMetricLabel"] p { font-size: clamp(0.9rem, 2.1vh, 1.4rem); color: #222; }
 .st-key-seminar_title_slide { text-align: center; padding-top: 12vh; }
 .st-key-seminar_title_slide h1 { font-size: clamp(2.2rem, 7vh, 4.6rem); }
@@ -46,7 +46,7 @@ st.html(
 )
 
 TODAY = dt.date.today()
-MAP_HEIGHT = 380
+MAP_HEIGHT = 420
 lang = ui.lang()
 network = ui.network()
 country_labels = {c: ui.tr(f"country.{c}") for c in ("FR", "SE")}
@@ -92,7 +92,7 @@ def show_map(slide: Slide) -> None:
 def show_theme_chart(slide: Slide) -> None:
     rows = slide.theme_rows
     figure = charts.count_bars(
-        [r.name for r in rows],
+        [slides_mod.headline(r.name) for r in rows],
         [len(r.offered_by) for r in rows],
         axis_title=ui.tr("seminar.themes.chart_offers"),
         max_label_chars=34,
@@ -117,6 +117,17 @@ def show_slide(slide: Slide) -> None:
         for column, section in zip(columns, slide.sections, strict=False):
             with column:
                 show_section(section)
+        return
+    if slide.chart == "map" and len(slide.sections) >= 2 and not slide.stats:
+        # Two text columns and the map: a 16:9 screen holds a city's whole slide.
+        first, second, right = st.columns([3, 3, 2.4], gap="large")
+        with first:
+            show_section(slide.sections[0])
+        with second:
+            for section in slide.sections[1:]:
+                show_section(section)
+        with right:
+            show_map(slide)
         return
     left, right = st.columns([3, 2], gap="large")
     with left:

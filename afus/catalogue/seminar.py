@@ -3,6 +3,12 @@
 STRINGS = {
     # --- slides ---------------------------------------------------------------------
     "seminar.labelled": {"en": "{label}: {value}", "fr": "{label} : {value}", "sv": "{label}: {value}"},
+    "seminar.lenses": {"en": "Lenses", "fr": "Angles", "sv": "Perspektiv"},
+    "seminar.lens.recommendation": {
+        "en": "Alliance of Territories rec. {n}",
+        "fr": "Alliance des territoires, reco. {n}",
+        "sv": "Territoriernas allians, rek. {n}",
+    },
     "seminar.and_more": {"en": "and {n} more", "fr": "et {n} de plus", "sv": "och {n} till"},
     "seminar.title.subtitle": {
         "en": "Annual seminar {year}",
