@@ -17,10 +17,20 @@ ROOT = Path(__file__).resolve().parent.parent
 pytest_plugins = ["tests.browser_support", "tests.pg_support"]
 
 
+# AFUS_TEST_BACKEND=postgresql runs every store test (the fixtures below) on a
+# fresh PostgreSQL database instead of a SQLite file.
+TEST_BACKEND = os.environ.get("AFUS_TEST_BACKEND", "sqlite").strip().lower()
+
+
 @pytest.fixture
-def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """An empty SQLite store in a temporary file, set as AFUS_DATABASE_URL."""
-    url = f"sqlite:///{tmp_path / 'afus-test.db'}"
+def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> str:
+    """An empty store, set as AFUS_DATABASE_URL: a SQLite file, or a PostgreSQL database (AFUS_TEST_BACKEND)."""
+    if TEST_BACKEND in ("postgresql", "postgres", "pg"):
+        server = request.getfixturevalue("pg_server")
+        url = server.create_database()
+        request.addfinalizer(lambda: server.drop_database(url))
+    else:
+        url = f"sqlite:///{tmp_path / 'afus-test.db'}"
     monkeypatch.setenv(db.ENV_URL, url)
     return url
 

@@ -26,6 +26,10 @@ from afus.models import AuditEntry, Project
 from afus.validation import ProjectForm
 from tests import pg_support
 from tests.apptest import all_text, run_page
+from tests.conftest import TEST_BACKEND
+
+# These faults are of a SQLite file; the PostgreSQL ones are at the end.
+sqlite_only = pytest.mark.skipif(TEST_BACKEND != "sqlite", reason="a fault of the SQLite store file")
 
 
 def read_only_url(path: Path) -> str:
@@ -77,6 +81,7 @@ def test_a_constraint_error_is_not_passed_off_as_a_store_failure(engine: Engine)
 # --- read-only store ------------------------------------------------------------------
 
 
+@sqlite_only
 def test_read_only_store_still_shows_every_page(engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     path = Path(db_url.split("///", 1)[1])
     monkeypatch.setenv(db.ENV_URL, read_only_url(path))
@@ -86,6 +91,7 @@ def test_read_only_store_still_shows_every_page(engine: Engine, db_url: str, mon
         assert not at.error, (page, [e.value for e in at.error])
 
 
+@sqlite_only
 def test_write_to_read_only_store_says_so_and_changes_nothing(engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     path = Path(db_url.split("///", 1)[1])
     before_projects, before_version, before_audit = project_count(engine), db.data_version(engine), audit_count(engine)
@@ -101,6 +107,7 @@ def test_write_to_read_only_store_says_so_and_changes_nothing(engine: Engine, db
     assert (project_count(engine), db.data_version(engine), audit_count(engine)) == (before_projects, before_version, before_audit)
 
 
+@sqlite_only
 def test_store_failure_names_read_only(engine: Engine, db_url: str) -> None:
     ro = db.make_engine(read_only_url(Path(db_url.split("///", 1)[1])))
     with pytest.raises(DBAPIError) as caught:
@@ -126,6 +133,7 @@ def fill_disk(engine: Engine, spare_pages: int = 2):  # noqa: ANN201 (the listen
     return _cap
 
 
+@sqlite_only
 def test_disk_full_during_a_write_leaves_no_partial_write(engine: Engine, db_url: str) -> None:
     before = (project_count(engine), db.data_version(engine), audit_count(engine))
     capped = db.make_engine(db_url)
@@ -147,6 +155,7 @@ def test_disk_full_during_a_write_leaves_no_partial_write(engine: Engine, db_url
     capped.dispose()
 
 
+@sqlite_only
 def test_disk_full_message_in_the_app_then_recovery(engine: Engine, db_url: str) -> None:
     from afus import ui
 
@@ -173,6 +182,7 @@ def test_disk_full_message_in_the_app_then_recovery(engine: Engine, db_url: str)
 # --- the store goes away and comes back ------------------------------------------------------
 
 
+@sqlite_only
 def test_missing_store_gives_a_clear_message_and_recovers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "later" / "afus.db"
     monkeypatch.setenv(db.ENV_URL, read_only_url(path))
