@@ -47,6 +47,7 @@ st.html(
 
 TODAY = dt.date.today()
 MAP_HEIGHT = 420
+SLIDE_CHART_FONT = dict(size=18, color="#111111")
 lang = ui.lang()
 network = ui.network()
 country_labels = {c: ui.tr(f"country.{c}") for c in ("FR", "SE")}
@@ -81,6 +82,8 @@ def show_map(slide: Slide) -> None:
     elif slide.kind in ("city", "project") and slide.city_ids:
         focus = cities[cities["id"] == slide.city_ids[0]]["slug"].iloc[0]
     figure = charts.member_map(cities, country_labels, focus_slug=focus, height=MAP_HEIGHT)
+    figure.update_traces(textfont_size=18)
+    figure.update_layout(font=SLIDE_CHART_FONT)
     st.plotly_chart(
         figure,
         config=charts.PLOTLY_CONFIG,
@@ -97,7 +100,7 @@ def show_theme_chart(slide: Slide) -> None:
         axis_title=ui.tr("seminar.themes.chart_offers"),
         max_label_chars=34,
     )
-    figure.update_layout(height=min(MAP_HEIGHT + 40, max(200, 44 * len(rows) + 70)))
+    figure.update_layout(height=min(MAP_HEIGHT + 40, max(200, 44 * len(rows) + 70)), font=SLIDE_CHART_FONT)
     st.plotly_chart(figure, config=charts.PLOTLY_CONFIG, key="seminar_theme_chart", alt=ui.tr("seminar.themes.title"))
 
 
