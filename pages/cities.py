@@ -158,7 +158,7 @@ def show_directory(with_title: bool = True) -> None:
             ui.tr("browse.cities.country"),
             countries,
             key="cities_country",
-            format_func=lambda c: country_labels.get(c, c) if c else ui.tr("browse.cities.all_countries"),
+            format_func={"": ui.tr("browse.cities.all_countries"), **country_labels}.get,
             on_change=write_country,
         )
     query = st.session_state.get("cities_q", "")
@@ -188,7 +188,7 @@ def city_selector() -> None:
         ui.tr("browse.cities.open"),
         city_slugs,
         key="cities_city",
-        format_func=lambda slug: city_names.get(slug, slug) if slug else ui.tr("browse.cities.choose"),
+        format_func={"": ui.tr("browse.cities.choose"), **city_names}.get,
         on_change=write_city,
     )
 

@@ -31,7 +31,8 @@ def theme_selector() -> None:
         ui.tr("browse.themes.open"),
         theme_slugs,
         key="themes_theme",
-        format_func=lambda slug: charts.short_label(theme_names.get(slug, slug), 90) if slug else ui.tr("browse.themes.choose"),
+        # Labels computed now, not in the callback: a format function runs outside the script too.
+        format_func={"": ui.tr("browse.themes.choose"), **{slug: charts.short_label(name, 90) for slug, name in theme_names.items()}}.get,
         on_change=write_theme,
     )
 
@@ -102,7 +103,7 @@ def show_heatmap() -> None:
         ui.tr("browse.themes.heatmap_framework"),
         list(choices),
         key="themes_heatmap",
-        format_func=lambda c: ui.tr("browse.themes.exchange") if c == "exchange" else ui.tr(f"framework.{c}"),
+        format_func={c: ui.tr("browse.themes.exchange") if c == "exchange" else ui.tr(f"framework.{c}") for c in choices}.get,
     )
     matrix = browse.city_theme_matrix(network, lang, choices[choice])
     if matrix.empty or matrix.shape[1] == 0:
@@ -126,7 +127,7 @@ def show_balance() -> None:
         ui.tr("browse.themes.balance_scope"),
         scopes,
         key="themes_city",
-        format_func=lambda slug: city_names[slug] if slug else ui.tr("browse.themes.whole_network"),
+        format_func={"": ui.tr("browse.themes.whole_network"), **city_names}.get,
         on_change=write_city,
     )
     city_slug = st.session_state.get("themes_city") or None
