@@ -1,0 +1,127 @@
+"""The PPTX deck, read back with python-pptx: same slides and titles as the page, charts as images, notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import socket
+
+import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+from afus.deck import build_deck, slide_titles
+from afus.network import load_network
+from afus.slides import SlideOptions, build_slides
+from tests import seminar_data
+
+OPTIONS = SlideOptions(year=2026, host_slug="malmo", since=dt.date(2025, 1, 1))
+
+
+@pytest.fixture
+def no_internet(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
+    """Any attempt to open a network connection fails (and is recorded)."""
+    attempts: list[tuple] = []
+
+    def refuse(self, address):  # noqa: ANN001, ANN202
+        attempts.append(address)
+        raise OSError("network access is disabled in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: refuse(None, a[0] if a else None))
+    return attempts
+
+
+def _slide_text(slide) -> str:  # noqa: ANN001
+    return "\n".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+
+
+def _pictures(slide) -> list:  # noqa: ANN001
+    return [shape for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
+
+
+def test_deck_has_the_same_slides_and_titles_as_the_page_and_is_built_offline(engine, no_internet):
+    network = load_network(engine)
+    slides = build_slides(network, OPTIONS, "en")
+    data = build_deck(slides, network, "en")
+    assert no_internet == []
+    prs = Presentation(io.BytesIO(data))
+    assert len(prs.slides) == len(slides) == 23
+    assert slide_titles(data) == [s.title for s in slides]
+    assert prs.slide_width > prs.slide_height  # 16:9, like the projector
+    first = _slide_text(prs.slides[0])
+    assert "French–Swedish Alliance for sustainable urban development" in first
+    assert "Annual seminar 2026 · Malmö, Sweden" in first
+
+
+def test_a_city_slide_carries_its_offers_seeks_projects_and_a_map_image(engine):
+    network = load_network(engine)
+    slides = build_slides(network, OPTIONS, "fr")
+    prs = Presentation(io.BytesIO(build_deck(slides, network, "fr")))
+    index = [s.key for s in slides].index("city:saint-brieuc")
+    slide = prs.slides[index]
+    text = _slide_text(slide)
+    assert text.splitlines()[0] == "Saint-Brieuc"
+    for expected in (
+        "Propose (projets en cours)",
+        "Souhaite apprendre sur",
+        "Projets en cours",
+        "Expérimentation place de la Grille",
+        "La priorité à la rénovation des centres",
+    ):
+        assert expected in text
+    pictures = _pictures(slide)
+    assert len(pictures) == 1
+    assert pictures[0].image.content_type == "image/png"
+    assert len(pictures[0].image.blob) > 10_000  # a drawn map, not an empty image
+
+
+def test_the_glance_and_themes_slides_have_charts(engine):
+    network = load_network(engine)
+    slides = build_slides(network, OPTIONS, "sv")
+    prs = Presentation(io.BytesIO(build_deck(slides, network, "sv")))
+    keys = [s.key for s in slides]
+    assert len(_pictures(prs.slides[keys.index("glance")])) == 1
+    assert len(_pictures(prs.slides[keys.index("themes")])) == 1
+    assert _pictures(prs.slides[keys.index("title")]) == []
+
+
+def test_speaker_notes_give_the_reasons_behind_each_pairing(engine):
+    network = load_network(engine)
+    slides = build_slides(network, OPTIONS, "en")
+    prs = Presentation(io.BytesIO(build_deck(slides, network, "en")))
+    keys = [s.key for s in slides]
+    pair = prs.slides[keys.index("pair:saint-brieuc:malmo")]
+    notes = pair.notes_slide.notes_text_frame.text
+    assert notes.startswith("Why Saint-Brieuc and Malmö:")
+    assert "Saint-Brieuc wants to learn about “Priority to renovating centres" in notes
+    assert "which Malmö works on" in notes
+    overview = prs.slides[keys.index("pairings")].notes_slide.notes_text_frame.text
+    assert overview.count("Why ") == 5  # one paragraph per proposed pair
+
+
+def test_deck_follows_the_hand_picked_order(engine):
+    network = load_network(engine)
+    picked = SlideOptions(year=2026, since=dt.date(2025, 1, 1), picked=("city:umea", "title", "pairings"))
+    slides = build_slides(network, picked, "en")
+    assert slide_titles(build_deck(slides, network, "en")) == ["Umeå", "French–Swedish Alliance for sustainable urban development", "Proposed French–Swedish pairings"]
+
+
+def test_user_text_stays_plain_text_in_the_deck(engine):
+    seminar_data.add_project(
+        engine, "umea-markup", "umea", "[Cliquez](http://evil.example) <b>gras</b>", summary="=HYPERLINK(\"x\")"
+    )
+    network = load_network(engine)
+    slides = build_slides(network, SlideOptions(year=2026, picked=("project:umea-markup",)), "fr")
+    prs = Presentation(io.BytesIO(build_deck(slides, network, "fr")))
+    slide = prs.slides[0]
+    assert "[Cliquez](http://evil.example) <b>gras</b>" in _slide_text(slide)
+    links = [
+        run.hyperlink.address
+        for shape in slide.shapes
+        if shape.has_text_frame
+        for paragraph in shape.text_frame.paragraphs
+        for run in paragraph.runs
+        if run.hyperlink.address
+    ]
+    assert links == []
