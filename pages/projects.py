@@ -78,6 +78,19 @@ def on_clear(param: str | None = None) -> None:
     write_url(filters)
 
 
+def on_back_to_list() -> None:
+    """Leave the project for the list as it was (its filters are still in the URL)."""
+    ui.set_query_param("project", None)
+
+
+def on_show_city(city_slug: str) -> None:
+    """Leave the project for the list of every project of its city."""
+    ui.set_query_param("project", None)
+    filters = ProjectFilters(cities=(city_slug,))
+    set_widgets(filters)
+    write_url(filters)
+
+
 def read_url(network) -> ProjectFilters:  # noqa: ANN001
     """Filters from the URL; the widgets follow when the URL changed since they last did."""
     raw = {name: st.query_params.get_all(name) for name in URL_PARAMS}
@@ -195,8 +208,9 @@ def count_label(count: int) -> str:
 
 def project_view(detail: ProjectDetail) -> None:
     lang = ui.lang()
-    back = st.session_state.get(KEY_SYNCED) or {}
-    st.page_link("pages/projects.py", label=ui.tr("projects.back_to_list"), icon=":material/arrow_back:", query_params=back)
+    # Buttons, not page links: a link to the page already shown reruns it but
+    # leaves the old query string in the address bar.
+    st.button(ui.tr("projects.back_to_list"), key="projects_back", on_click=on_back_to_list, icon=":material/arrow_back:")
     st.title(ui.escape_markdown(detail.title.text))
     if detail.title.fallback:
         st.caption(ui.tr("common.fallback", lang=detail.title.lang.upper()))
@@ -240,10 +254,11 @@ def project_view(detail: ProjectDetail) -> None:
             query_params={"city": detail.city.slug},
             icon=":material/location_city:",
         )
-        st.page_link(
-            "pages/projects.py",
-            label=ui.escape_markdown(ui.tr("projects.detail.more_in_city", city=detail.city.name)),
-            query_params={"city": detail.city.slug},
+        st.button(
+            ui.escape_markdown(ui.tr("projects.detail.more_in_city", city=detail.city.name)),
+            key="projects_more_in_city",
+            on_click=on_show_city,
+            args=(detail.city.slug,),
             icon=":material/list:",
         )
         st.subheader(ui.tr("projects.detail.partners"))

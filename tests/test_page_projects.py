@@ -210,7 +210,7 @@ def test_project_detail_in_swedish(engine):
     assert "Inga datum angivna" in text
     links = page_links(at)
     assert ("Umeå \\(Sverige\\)", "cities", {"city": "umea"}) in links
-    assert ("Andra projekt i Umeå", "projects", {"city": "umea"}) in links
+    assert at.button(key="projects_more_in_city").label == "Andra projekt i Umeå"
     themes = [(label, params) for label, page, params in links if page == "themes"]
     assert [params["theme"] for _, params in themes] == ["public-spaces", "capital-social", "territory-urban"]
     assert themes[1][0] == "Resiliensens fem kapital — Socialt"
@@ -252,7 +252,20 @@ def test_selecting_a_row_opens_the_project(engine):
     assert at.query_params["project"] == "gothenburg-temporary-installation"
     assert at.title[0].value == "Temporary installation"
     # the way back keeps the list's filters
-    assert ("All projects", "projects", {"city": "gothenburg"}) in page_links(at)
+    at.button(key="projects_back").click().run()
+    no_error(at)
+    assert "project" not in at.query_params and at.query_params["city"] == "gothenburg"
+    assert list(table_of(at)["City"]) == ["Gothenburg"]
+
+
+def test_other_projects_in_the_city_lists_them(engine):
+    at = run_page(PAGE, project="saint-brieuc-place-de-la-grille", q="grille")
+    at.button(key="projects_more_in_city").click().run()
+    no_error(at)
+    assert "project" not in at.query_params and "q" not in at.query_params
+    assert at.query_params["city"] == "saint-brieuc"
+    assert at.multiselect(key="projects_city").value == ["saint-brieuc"]
+    assert len(table_of(at)) == 3
 
 
 def test_user_text_is_never_html_or_a_live_link(engine):

@@ -1,0 +1,129 @@
+"""/projects in headless Chromium: filters write the URL, a row opens its project, links lead on, axe is clean."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from tests.browser_support import (
+    axe_violations,
+    format_violations,
+    goto,
+    main_text,
+    query_params,
+    url_path,
+    wait_for_app,
+    widget,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def healthy(page) -> None:  # noqa: ANN001
+    assert page.locator("[data-testid='stException']").count() == 0, main_text(page)[:2000]
+    assert page.page_errors == []
+    assert page.blocked_requests == [], "the page must work offline"
+
+
+def choose(page, key: str, option: str) -> None:  # noqa: ANN001
+    """Pick ``option`` in the multiselect or selectbox created with ``key``."""
+    widget(page, key).get_by_role("combobox").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+    wait_for_app(page)
+
+
+def h1(page) -> str:  # noqa: ANN001
+    return page.locator("[data-testid='stMain'] h1").first.inner_text().strip()
+
+
+def download_rows(page) -> list[list[str]]:  # noqa: ANN001
+    with page.expect_download() as info:
+        widget(page, "projects_download").locator("button").first.click()
+    raw = open(info.value.path(), "rb").read()
+    assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 with a BOM, so Excel reads the accents"
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def test_filters_write_the_url_and_the_csv_follows(app_server, page) -> None:  # noqa: ANN001
+    goto(page, app_server, "/projects", lang="fr")
+    choose(page, "projects_country", "Suède")
+    choose(page, "projects_theme", "Le réaménagement des espaces publics : permettre les usages de tous et penser la polyvalence")
+    params = query_params(page)
+    assert params.get("country") == "SE" and params.get("theme") == "public-spaces"
+    assert params.get("lang") == "fr", "the language stays through widget changes"
+    assert "2 sur 7 projets" in main_text(page)
+    rows = download_rows(page)
+    assert rows[0][:3] == ["Titre", "Ville", "Pays"]
+    assert sorted(r[1] for r in rows[1:]) == ["Gothenburg", "Umeå"]
+    healthy(page)
+
+    choose(page, "projects_sort", "Ville")
+    assert query_params(page).get("sort") == "city"
+    assert [r[1] for r in download_rows(page)[1:]] == ["Gothenburg", "Umeå"]
+
+    # Reloading the address gives back the same view.
+    page.reload(wait_until="domcontentloaded")
+    wait_for_app(page)
+    assert "2 sur 7 projets" in main_text(page)
+    assert h1(page) == "Projets"
+
+
+def test_selecting_a_row_opens_the_project_and_the_way_back_keeps_the_filters(app_server, page) -> None:  # noqa: ANN001
+    goto(page, app_server, "/projects", city="umea")
+    grid = page.locator("[data-testid='stDataFrame']")
+    grid.wait_for()
+    box = grid.bounding_box()
+    # The first data row's selection box, under the 35 px header row of the grid.
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+    wait_for_app(page)
+    assert query_params(page).get("project") == "umea-gender-approach"
+    assert h1(page) == 'Gender approach and "inclusion through exclusion"'
+    healthy(page)
+
+    widget(page, "projects_back").locator("button").first.click()
+    wait_for_app(page)
+    assert url_path(page) == "/projects"
+    assert query_params(page).get("city") == "umea" and "project" not in query_params(page)
+    assert "1 of 7 projects" in main_text(page)
+
+
+def test_project_detail_links_to_its_city_and_themes(app_server, page) -> None:  # noqa: ANN001
+    goto(page, app_server, "/projects", project="saint-brieuc-town-countryside-alliance", lang="sv")
+    text = main_text(page)
+    assert "Une alliance ville campagne" in h1(page)
+    assert "Visas på originalspråket (FR)" in text
+    assert "AAP Plan de paysages, Ministère de l'environnement, février 2017" in text
+    healthy(page)
+    page.locator("[data-testid='stMain'] a").filter(has_text="Saint-Brieuc (Frankrike)").first.click()
+    wait_for_app(page)
+    assert url_path(page) == "/cities"
+    assert query_params(page).get("city") == "saint-brieuc"
+
+
+def test_unknown_project_and_empty_result_are_explained(app_server, page) -> None:  # noqa: ANN001
+    goto(page, app_server, "/projects", project="no-such-project")
+    assert "Not found" in main_text(page)
+    healthy(page)
+
+    goto(page, app_server, "/projects", q="Goteborg", country="FR")
+    text = main_text(page)
+    assert "No project matches all of these at once" in text
+    page.get_by_role("button", name="Remove Country: France (1 project)").click()
+    wait_for_app(page)
+    assert "country" not in query_params(page)
+    assert "1 of 7 projects" in main_text(page)
+    healthy(page)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"q": "Goteborg", "country": "FR"}, {"project": "umea-gender-approach", "lang": "fr"}],
+    ids=["list", "empty", "detail"],
+)
+def test_no_wcag_violation(app_server, page, params) -> None:  # noqa: ANN001
+    goto(page, app_server, "/projects", **params)
+    violations = axe_violations(page)
+    assert violations == [], format_violations(violations)
