@@ -241,6 +241,11 @@ def end_session(reason_key: str | None = None) -> None:
         st.session_state[AUTH_NOTICE_KEY] = reason_key
 
 
+def session_notice() -> str | None:
+    """Why the coordinator's session ended on this rerun (a catalogue key), if it did."""
+    return st.session_state.get(AUTH_NOTICE_KEY + "_this_run")
+
+
 def account_sidebar() -> None:
     """Confirm the session (idle time, disabled account, new password), then show sign-in or sign-out."""
     from afus import auth
@@ -252,6 +257,7 @@ def account_sidebar() -> None:
         except auth.SessionEnded as exc:
             end_session(exc.key)
     notice = st.session_state.pop(AUTH_NOTICE_KEY, None)
+    st.session_state[AUTH_NOTICE_KEY + "_this_run"] = notice  # pages may repeat it where the user looks
     user = signed_in()
     with st.sidebar:
         if notice:

@@ -21,7 +21,7 @@ import streamlit as st
 
 from afus import auth, editing, exports, history, imports, ui
 from afus.gazetteer import places_by_name
-from afus.i18n import LANG_NAMES, LANGS, format_date, format_number
+from afus.i18n import LANG_NAMES, LANGS, format_date, format_number, t
 from afus.models import COUNTRIES, EVENT_KINDS, FRAMEWORKS, ROLES, STATUSES
 from afus.validation import CityForm, EventForm, ProjectForm, SeeksForm, ThemeForm
 
@@ -87,6 +87,12 @@ def display_value(value: object) -> str:
     return str(value)
 
 
+def labels_for(prefix: str):  # noqa: ANN201
+    """A widget's ``format_func`` for catalogue keys ``<prefix>.<value>``, fixed in this rerun's language."""
+    lang = ui.lang()
+    return lambda value: t(f"{prefix}.{value}", lang)
+
+
 def field_name(name: str) -> str:
     from afus.validation import field_label
 
@@ -138,6 +144,9 @@ def pick_item(kind: str) -> dict | None:
     if not options:
         return None
     new_label = ui.tr(f"manage.new.{kind}") if kind != "seeks" else ""
+    pending = st.session_state.pop(f"manage_pick_next_{kind}", None)
+    if pending in options:  # set after a creation, before the widget exists on this rerun
+        st.session_state[f"manage_pick_{kind}"] = pending
     chosen = st.selectbox(
         ui.tr(f"manage.pick.{kind}"), options, key=f"manage_pick_{kind}",
         format_func=lambda i: new_label if i == NEW else labels.get(i, str(i)),
@@ -187,7 +196,7 @@ def project_form(seen: dict | None, prefix: str) -> ProjectForm:
     with col2:
         status = st.selectbox(
             field_name("status"), STATUSES, index=STATUSES.index(snap.get("status", "ongoing")),
-            format_func=lambda s: ui.tr(f"status.{s}"), key=f"{prefix}_status",
+            format_func=labels_for("status"), key=f"{prefix}_status",
         )
     summary = st.text_area(field_name("summary"), value=snap.get("summary", ""), key=f"{prefix}_summary", help=ui.tr("manage.help.summary"))
     col1, col2 = st.columns(2)
@@ -225,7 +234,7 @@ def theme_form(seen: dict | None, prefix: str) -> ThemeForm:
     name = st.text_input(field_name("name") + " *", value=snap.get("name", ""), key=f"{prefix}_name")
     framework = st.selectbox(
         field_name("framework"), FRAMEWORKS, index=FRAMEWORKS.index(snap.get("framework", "afus_theme")),
-        format_func=lambda f: ui.tr(f"framework.{f}"), key=f"{prefix}_framework",
+        format_func=labels_for("framework"), key=f"{prefix}_framework",
     )
     lang = lang_select(snap.get("lang", ui.lang()), f"{prefix}_lang")
     description = st.text_area(field_name("description"), value=snap.get("description", ""), key=f"{prefix}_description")
@@ -247,7 +256,7 @@ def event_form(seen: dict | None, prefix: str) -> EventForm:
     with col1:
         kind = st.selectbox(
             field_name("kind"), EVENT_KINDS, index=EVENT_KINDS.index(snap.get("kind", "webinar")),
-            format_func=lambda k: ui.tr(f"event.{k}"), key=f"{prefix}_kind",
+            format_func=labels_for("event"), key=f"{prefix}_kind",
         )
     with col2:
         lang = lang_select(snap.get("lang", ui.lang()), f"{prefix}_lang")
@@ -290,7 +299,7 @@ def city_form(seen: dict | None, prefix: str) -> CityForm | None:
     name = st.text_input(field_name("name") + " *", value=snap.get("name", ""), key=f"{prefix}_name")
     country = st.selectbox(
         field_name("country"), COUNTRIES, index=COUNTRIES.index(snap["country"]) if snap.get("country") in COUNTRIES else 0,
-        format_func=lambda c: ui.tr(f"country.{c}"), key=f"{prefix}_country",
+        format_func=labels_for("country"), key=f"{prefix}_country",
     )
     geonames_id = snap.get("geonames_id")
     if seen is None or name.strip() != snap.get("name"):
@@ -298,9 +307,9 @@ def city_form(seen: dict | None, prefix: str) -> CityForm | None:
         if name.strip() and not places:
             st.warning(ui.tr("manage.city.not_found"))
         if places:
-            def place_label(p):  # noqa: ANN001, ANN202
-                return ui.tr(
-                    "manage.city.place", name=p.name, population=format_number(p.population, ui.lang()),
+            def place_label(p, lang=ui.lang()):  # noqa: ANN001, ANN202
+                return t(
+                    "manage.city.place", lang, name=p.name, population=format_number(p.population, lang),
                     lat=f"{p.latitude:.3f}", lon=f"{p.longitude:.3f}", id=p.geonames_id,
                 )
 
@@ -353,7 +362,7 @@ def conflict_panel(kind: str, user) -> None:  # noqa: ANN001
         for name in differing:
             choice = st.radio(
                 field_name(name), ("mine", "theirs"), horizontal=True, key=f"manage_merge_{kind}_{conflict.current_version}_{name}",
-                format_func=lambda c: ui.tr(f"manage.conflict.keep_{c}"),
+                format_func=lambda c, lang=ui.lang(): t(f"manage.conflict.keep_{c}", lang),
             )
             if choice == "theirs":
                 take_theirs.append(name)
@@ -407,7 +416,7 @@ def edit_section(kind: str, user) -> None:  # noqa: ANN001
         if saved is not None:
             if seen is None:
                 st.session_state[f"manage_new_round_{kind}"] = st.session_state.get(f"manage_new_round_{kind}", 0) + 1
-                st.session_state[f"manage_pick_{kind}"] = saved.id
+                st.session_state[f"manage_pick_next_{kind}"] = saved.id
             reload_item(kind, saved.id)
             st.session_state["manage_flash"] = ui.tr("manage.created" if saved.action == "create" else "manage.saved")
             st.rerun()
@@ -571,7 +580,7 @@ def accounts_section(user) -> None:  # noqa: ANN001
     with st.form("manage_account_add", border=True):
         st.markdown(f"**{ui.escape_markdown(ui.tr('accounts.add'))}**")
         name = st.text_input(ui.tr("auth.name"), key="manage_account_name")
-        role = st.selectbox(ui.tr("accounts.role"), ROLES, format_func=lambda r: ui.tr(f"role.{r}"), key="manage_account_role")
+        role = st.selectbox(ui.tr("accounts.role"), ROLES, format_func=labels_for("role"), key="manage_account_role")
         password = st.text_input(ui.tr("auth.password"), type="password", key="manage_account_password", autocomplete="new-password")
         if st.form_submit_button(ui.tr("accounts.add"), icon=":material/person_add:"):
             if run_write(lambda: auth.add_user(engine, name, role, password, by=user)) is not None:
@@ -607,6 +616,9 @@ if flash:
     st.success(ui.escape_markdown(flash), icon=":material/check_circle:")
 
 if user is None:
+    notice = ui.session_notice()
+    if notice:
+        st.warning(ui.tr(notice), icon=":material/logout:")
     st.info(ui.tr("manage.sign_in_first"), icon=":material/lock:")
     st.header(ui.tr("manage.section.export"))
     export_section()
@@ -615,7 +627,7 @@ else:
     on_change = ui.bind_to_url(KEY_SECTION, "section", sections, default="project")
     section = st.radio(
         ui.tr("manage.sections"), sections, horizontal=True, key=KEY_SECTION, on_change=on_change,
-        format_func=lambda s: ui.tr(f"manage.section.{s}"),
+        format_func=labels_for("manage.section"),
     )
     if section in EDIT_SECTIONS:
         edit_section(section, user)
