@@ -1,0 +1,123 @@
+"""The browsing pages in headless Chromium: the offline map, search, selectors and the URL, accessibility."""
+
+from __future__ import annotations
+
+import pytest
+
+from afus.i18n import t
+from tests.browser_support import axe_violations, format_violations, goto, main_text, query_params, wait_for_app, widget
+
+pytestmark = pytest.mark.browser
+
+MAP_STATE_JS = """
+() => {
+  const geo = document.querySelector('.js-plotly-plot .geo');
+  if (!geo) return null;
+  const pathLength = (layer) => {
+    const path = geo.querySelector(`g.layer.${layer} path`);
+    return path ? (path.getAttribute('d') || '').length : 0;
+  };
+  return {
+    land: pathLength('land'),
+    countries: pathLength('countries'),
+    markers: document.querySelectorAll('.js-plotly-plot .scattergeo path.point').length,
+    labels: [...document.querySelectorAll('.js-plotly-plot .scattergeo text')].map((el) => el.textContent),
+  };
+}
+"""
+
+
+def h1(page) -> str:  # noqa: ANN001
+    return page.locator("[data-testid='stMain'] h1").first.inner_text().strip()
+
+
+def choose(page, key: str, option: str) -> None:  # noqa: ANN001
+    field = widget(page, key).locator("input")
+    field.click()
+    field.fill(option)  # the option list is virtualised: filter it so the option is drawn
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_for_app(page)
+
+
+def map_state(page) -> dict:  # noqa: ANN001
+    page.wait_for_function(
+        "() => { const p = document.querySelector('.js-plotly-plot .geo g.layer.land path');"
+        " return p && (p.getAttribute('d') || '').length > 0; }",
+        timeout=30_000,
+    )
+    return page.evaluate(MAP_STATE_JS)
+
+
+def test_overview_map_draws_france_and_sweden_with_no_internet(app_server, page) -> None:  # noqa: ANN001
+    fetched: list[str] = []
+    page.on("response", lambda response: fetched.append(response.url) if "topojson" in response.url else None)
+    goto(page, app_server, "/")
+    state = map_state(page)
+    # The base map (land and borders) came from the app itself, with outside requests blocked.
+    assert state["land"] > 1000 and state["countries"] > 1000
+    assert fetched and all(url.startswith(app_server.base_url + "/app/static/topojson/") for url in fetched)
+    assert page.blocked_requests == []
+    assert state["markers"] == 10
+    assert sorted(state["labels"]) == sorted(
+        ["Borås", "Gothenburg", "Linköping", "Malmö", "Umeå", "Grenoble", "La Rochelle", "Paris", "Saint-Brieuc", "Strasbourg"]
+    )
+    legend = page.locator(".js-plotly-plot .legend").first.text_content()
+    assert "France" in legend and "Sweden" in legend
+    assert page.page_errors == []
+
+
+def test_search_then_profile_then_selector_in_french(app_server, page) -> None:  # noqa: ANN001
+    goto(page, app_server, "/cities", lang="fr")
+    field = widget(page, "cities_q").locator("input")
+    field.fill("st brieuc")
+    field.press("Enter")
+    wait_for_app(page)
+    assert query_params(page)["q"] == "st brieuc"
+    assert "1 villes membres sur 10" in main_text(page)
+    page.locator("[data-testid='stMain'] a", has_text="Saint-Brieuc").first.click()
+    wait_for_app(page)
+    assert query_params(page).get("city") == "saint-brieuc"
+    assert h1(page) == "Saint-Brieuc"
+    text = main_text(page)
+    assert "Ce qu'elle propose" in text and "Expérimentation place de la Grille" in text
+    assert map_state(page)["markers"] == 10
+    # The selector writes the URL and the language stays French.
+    choose(page, "cities_city", "Umeå")
+    params = query_params(page)
+    assert (params.get("city"), params.get("lang")) == ("umea", "fr")
+    assert h1(page) == "Umeå"
+    assert t("browse.profile.offers", "fr") in main_text(page)
+    assert page.blocked_requests == [] and page.page_errors == []
+
+
+def test_balance_selector_and_heatmap_on_the_themes_page(app_server, page) -> None:  # noqa: ANN001
+    goto(page, app_server, "/themes")
+    page.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=30_000)
+    choose(page, "themes_city", "Saint-Brieuc")
+    assert query_params(page).get("city") == "saint-brieuc"
+    assert "Not yet tagged with any of them: 1 of 3 projects." in main_text(page)
+    # Opening the shared link restores the same view.
+    goto(page, app_server, "/themes", city="saint-brieuc")
+    assert "Not yet tagged with any of them: 1 of 3 projects." in main_text(page)
+    assert page.blocked_requests == [] and page.page_errors == []
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/", {"lang": "sv"}),
+        ("/cities", {}),
+        ("/cities", {"city": "saint-brieuc", "lang": "fr"}),
+        ("/cities", {"city": "paris"}),
+        ("/cities", {"city": "atlantis"}),
+        ("/themes", {}),
+        ("/themes", {"theme": "public-spaces"}),
+    ],
+    ids=["overview-sv", "directory", "profile-fr", "empty-profile", "unknown-city", "themes", "theme"],
+)
+def test_no_wcag_violation(app_server, page, path, params) -> None:  # noqa: ANN001
+    goto(page, app_server, path, **params)
+    if page.locator(".js-plotly-plot").count():
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+    violations = axe_violations(page)
+    assert not violations, format_violations(violations)
