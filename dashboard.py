@@ -13,6 +13,10 @@ pages = [
     for spec in PAGES
 ]
 current = st.navigation(pages)
+# Following an st.page_link to the page already shown does not update the
+# address bar's query string (Streamlit 1.67): say it again so the URL always
+# matches the view and can be shared.
+st.query_params.from_dict({name: st.query_params.get_all(name) for name in st.query_params})
 st.sidebar.caption(ui.tr("app.network"))
 ui.language_selector()
 ui.account_sidebar()  # sign-in/sign-out; ends an idle, disabled or re-passworded session
