@@ -229,6 +229,11 @@ def _pairings(inputs, names) -> None:  # noqa: ANN001
 st.title(ui.tr("nav.peers"))
 st.caption(ui.tr("peers.intro"))
 
+# A page link to this same page (e.g. "compare side by side") reruns it with the
+# link's query string but leaves the browser's address unchanged: write the
+# parameters back so the address shows, and shares, what is on screen.
+st.query_params.from_dict(st.query_params.to_dict())
+
 net = ui.network()
 inputs = ui.match_inputs()
 names = matching.memoised(inputs, ("names", ui.lang()), lambda: matching.names_from_network(net, ui.lang()))

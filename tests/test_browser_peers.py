@@ -1,0 +1,134 @@
+"""The peer finder in headless Chromium: pick a city, open a reason's project, compare, download the pairings."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+
+from tests.browser_support import axe_violations, format_violations, goto, main_text, query_params, url_path, wait_for_app, widget
+
+pytestmark = pytest.mark.browser
+
+ERROR_BANNER = "This app has encountered an error"
+# plotly.js throws this when Streamlit removes a map while plotly is still
+# setting it up (a rerun right after the page opened); nothing breaks for the user.
+PLOTLY_TEARDOWN = "Cannot read properties of undefined (reading '_scrollZoom')"
+
+
+def assert_healthy(page) -> None:  # noqa: ANN001
+    """No traceback, no error banner, no JavaScript error, nothing fetched from the internet."""
+    assert page.locator("[data-testid='stException']").count() == 0, main_text(page)[:2000]
+    assert ERROR_BANNER not in page.locator("body").inner_text()
+    assert [e for e in page.page_errors if e != PLOTLY_TEARDOWN] == []
+    assert page.blocked_requests == [], "the app must work offline"
+
+
+def main_link(page, label: str):  # noqa: ANN001, ANN201
+    """A link in the main area whose text ends with ``label`` (after its icon)."""
+    return page.locator("[data-testid='stMain'] a").filter(has_text=re.compile(rf"{re.escape(label)}\s*$")).first
+
+
+def card_titles(page) -> list[str]:  # noqa: ANN001
+    return [t.strip() for t in page.locator("[class*='st-key-peers_card_'] h3").all_inner_texts()]
+
+
+def choose(page, key: str, typed: str, option: str) -> None:  # noqa: ANN001
+    """Pick ``option`` in the select box ``key`` after typing ``typed`` (as a user would)."""
+    box = widget(page, key).get_by_role("combobox")  # Streamlit's select box is an ARIA combobox
+    box.click()
+    box.fill(typed)
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_for_app(page)
+
+
+def test_pick_a_city_open_a_project_compare_and_download_the_pairings(app_server, page) -> None:  # noqa: ANN001
+    goto(page, app_server, "/peers")
+    assert "Choose your city" in main_text(page)
+
+    # 1. Pick a city: the URL follows, the peers are ranked with their reasons.
+    choose(page, "peers_city", "Saint", "Saint-Brieuc")
+    assert query_params(page).get("city") == "saint-brieuc"
+    assert card_titles(page) == ["Malmö", "Borås", "Umeå", "Gothenburg"]
+    text = main_text(page)
+    assert "Saint-Brieuc wants to learn about “Redesign of public spaces: uses for all and versatility”, which Gothenburg works on." in text
+    assert_healthy(page)
+
+    # 2. Open the project behind a reason.
+    main_link(page, "Temporary installation — Gothenburg (Ongoing)").click()
+    wait_for_app(page)
+    assert url_path(page) == "/projects"
+    assert query_params(page).get("project") == "gothenburg-temporary-installation"
+    assert "Temporary installation" in main_text(page)
+    assert_healthy(page)
+
+    # 3. Back to the peers, compare Saint-Brieuc and Umeå side by side.
+    page.go_back()
+    wait_for_app(page)
+    assert url_path(page) == "/peers" and query_params(page).get("city") == "saint-brieuc"
+    widget(page, "peers_card_umea").get_by_role("link", name=re.compile("Compare side by side")).click()
+    wait_for_app(page)
+    params = query_params(page)
+    assert (params.get("city"), params.get("with")) == ("saint-brieuc", "umea")
+    text = main_text(page)
+    assert "Saint-Brieuc and Umeå side by side" in text
+    assert "Gender approach and \"inclusion through exclusion\"" in text
+    assert_healthy(page)
+
+    # 4. Open the seminar pairings and download them.
+    page.get_by_role("tab", name="Seminar pairings").click()
+    wait_for_app(page)
+    assert query_params(page).get("section") == "pairings"
+    with page.expect_download() as info:
+        widget(page, "peers_pairings_csv").locator("button").click()
+    download = info.value
+    assert download.suggested_filename == "afus-seminar-pairings.csv"
+    raw = open(download.path(), "rb").read()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets read Umeå and Malmö correctly
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(rows) == 5
+    assert (rows[0]["French city"], rows[0]["Swedish city"]) == ("Saint-Brieuc", "Malmö")
+    assert "Saint-Brieuc wants to learn about" in rows[0]["Reasons"]
+    assert {r["French city"] for r in rows} == {"Grenoble", "La Rochelle", "Paris", "Saint-Brieuc", "Strasbourg"}
+    assert_healthy(page)
+
+
+def test_shared_link_restores_the_comparison(app_server, page) -> None:  # noqa: ANN001
+    goto(page, app_server, "/peers", city="saint-brieuc", **{"with": "malmo"})
+    text = main_text(page)
+    assert "Saint-Brieuc and Malmö side by side" in text
+    assert "Best-matched cities for Saint-Brieuc" in text
+    assert widget(page, "peers_city").get_by_role("combobox").input_value() == "Saint-Brieuc"
+    assert widget(page, "peers_with").get_by_role("combobox").input_value() == "Malmö"
+    assert_healthy(page)
+
+
+def test_peer_finder_in_french_from_the_navigation(app_server, page) -> None:  # noqa: ANN001
+    goto(page, app_server, "/", lang="fr")
+    page.locator("[data-testid='stSidebarNav'] a").filter(has_text="Villes pairs").click()
+    wait_for_app(page)
+    assert url_path(page) == "/peers"
+    choose(page, "peers_city", "Saint", "Saint-Brieuc")
+    text = main_text(page)
+    assert "Villes les mieux assorties à Saint-Brieuc" in text
+    assert "Saint-Brieuc veut apprendre sur « La priorité à la rénovation des centres" in text
+    assert query_params(page).get("lang") == "fr"
+    assert_healthy(page)
+
+
+def test_a_city_with_no_data_gets_suggestions(app_server, page) -> None:  # noqa: ANN001
+    goto(page, app_server, "/peers", city="grenoble")
+    text = main_text(page)
+    assert "Grenoble has no projects and no declared themes yet" in text
+    main_link(page, "Peers of Saint-Brieuc").click()
+    wait_for_app(page)
+    assert query_params(page).get("city") == "saint-brieuc"
+    assert card_titles(page)[0] == "Malmö"
+
+
+def test_peers_page_passes_axe_wcag_aa(app_server, page) -> None:  # noqa: ANN001
+    goto(page, app_server, "/peers", city="saint-brieuc")
+    violations = axe_violations(page)
+    assert violations == [], format_violations(violations)
