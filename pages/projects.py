@@ -13,6 +13,7 @@ import streamlit as st
 
 from afus import ui
 from afus.i18n import format_date
+from afus.network import Network
 from afus.projects import (
     FILTER_PARAMS,
     SORTS,
@@ -67,6 +68,7 @@ def write_url(filters: ProjectFilters) -> None:
 
 
 def on_widget_change() -> None:
+    """Any widget changed: the URL follows."""
     write_url(filters_from_widgets())
 
 
@@ -91,7 +93,7 @@ def on_show_city(city_slug: str) -> None:
     write_url(filters)
 
 
-def read_url(network) -> ProjectFilters:  # noqa: ANN001
+def read_url(network: Network) -> ProjectFilters:
     """Filters from the URL; the widgets follow when the URL changed since they last did."""
     raw = {name: st.query_params.get_all(name) for name in URL_PARAMS}
     parsed = parse_filters(raw, network)
@@ -109,6 +111,7 @@ def read_url(network) -> ProjectFilters:  # noqa: ANN001
 
 
 def filter_widgets(options: FilterOptions) -> None:
+    """The search box, the six filters and the sort, bound to the URL."""
     st.text_input(
         ui.tr("projects.filter.q"),
         key=KEY_Q,
@@ -117,18 +120,19 @@ def filter_widgets(options: FilterOptions) -> None:
         on_change=on_widget_change,
         max_chars=200,
     )
-    columns = st.columns(3)
-    for position, param in enumerate(FILTER_PARAMS):
-        labels = options.for_param(param)
-        with columns[position % 3]:
-            st.multiselect(
-                ui.tr(f"projects.filter.{param}"),
-                list(labels),
-                key=FILTER_KEYS[param],
-                format_func=labels.__getitem__,
-                placeholder=ui.tr("projects.filter.any"),
-                on_change=on_widget_change,
-            )
+    params = list(FILTER_PARAMS)
+    for row in (params[:3], params[3:]):  # row by row, so reading order follows the screen
+        for column, param in zip(st.columns(3), row, strict=True):
+            labels = options.for_param(param)
+            with column:
+                st.multiselect(
+                    ui.tr(f"projects.filter.{param}"),
+                    list(labels),
+                    key=FILTER_KEYS[param],
+                    format_func=labels.__getitem__,
+                    placeholder=ui.tr("projects.filter.any"),
+                    on_change=on_widget_change,
+                )
     left, right = st.columns([1, 2], vertical_alignment="bottom")
     sort_labels = {sort: ui.tr(f"projects.sort.{sort}") for sort in SORTS}
     with left:
@@ -143,7 +147,7 @@ def filter_widgets(options: FilterOptions) -> None:
         st.button(ui.tr("projects.clear"), key="projects_clear", on_click=on_clear, icon=":material/filter_alt_off:")
 
 
-def empty_result(network, filters: ProjectFilters, options: FilterOptions) -> None:  # noqa: ANN001
+def empty_result(network: Network, filters: ProjectFilters, options: FilterOptions) -> None:
     """Say why nothing shows and offer the ways to widen the search."""
     if network.projects.empty:
         st.info(ui.tr("projects.empty.store"))
@@ -167,7 +171,8 @@ def empty_result(network, filters: ProjectFilters, options: FilterOptions) -> No
         st.caption(ui.tr("projects.empty.search_tip"))
 
 
-def project_list(network) -> None:  # noqa: ANN001
+def project_list(network: Network) -> None:
+    """The filtered, sorted list with its count, table and CSV download."""
     lang = ui.lang()
     st.caption(ui.tr("projects.intro"))
     filters = read_url(network)
@@ -200,6 +205,7 @@ def project_list(network) -> None:  # noqa: ANN001
 
 
 def count_label(count: int) -> str:
+    """A count of projects in words ("1 project", "7 projects") in the interface language."""
     return ui.tr("projects.count.one") if count == 1 else ui.tr("projects.count.other", count=count)
 
 
@@ -207,6 +213,7 @@ def count_label(count: int) -> str:
 
 
 def project_view(detail: ProjectDetail) -> None:
+    """One project: title, summary, themes, links, city, partners, status, dates, contact, source."""
     lang = ui.lang()
     # Buttons, not page links: a link to the page already shown reruns it but
     # leaves the old query string in the address bar.
