@@ -75,7 +75,7 @@ import math
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -84,6 +84,9 @@ from scipy.optimize import linear_sum_assignment
 
 from afus.i18n import localized, t
 from afus.text import fold
+
+if TYPE_CHECKING:  # only the type: matching never reads the store
+    from afus.network import Network
 
 STATUS_WEIGHTS: dict[str, float] = {"ongoing": 1.0, "planned": 0.5, "completed": 0.25}
 FRAMEWORK_WEIGHTS: dict[str, float] = {
@@ -380,7 +383,7 @@ def _projects_behind(held: pd.DataFrame) -> dict[tuple[int, int], tuple[int, ...
     }
 
 
-def inputs_from_network(network) -> MatchInputs:  # noqa: ANN001 (afus.network.Network)
+def inputs_from_network(network: Network) -> MatchInputs:
     """Matching inputs for a loaded :class:`afus.network.Network` snapshot."""
     return build_inputs(
         network.cities,
@@ -709,7 +712,7 @@ def _solve_pairings(inputs: MatchInputs, countries: tuple[str, str]) -> list[Pai
 # --- words --------------------------------------------------------------------------
 
 
-def names_from_network(network, lang: str) -> Names:  # noqa: ANN001 (afus.network.Network)
+def names_from_network(network: Network, lang: str) -> Names:
     """City names and theme names in ``lang`` (falling back to the source wording)."""
     cities = dict(zip(network.cities["id"].astype(int), network.cities["name"].astype(str)))
     themes = {

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from afus.i18n import localized
+from afus.network import Network
 from afus.matching import (
     MatchInputs,
     Names,
@@ -44,6 +45,8 @@ class ProjectRef:
 
 @dataclass(frozen=True)
 class Contact:
+    """Whom to call: a name and an e-mail address, either possibly empty."""
+
     name: str
     email: str
 
@@ -87,7 +90,7 @@ class SuggestionCard:
     themes: tuple[str, ...]
 
 
-def _project_rows(network, inputs: MatchInputs) -> dict[int, tuple]:  # noqa: ANN001
+def _project_rows(network: Network, inputs: MatchInputs) -> dict[int, tuple]:
     """Project id -> the fields a card shows, built once per snapshot (memoised on ``inputs``)."""
 
     def build() -> dict[int, tuple]:
@@ -98,7 +101,7 @@ def _project_rows(network, inputs: MatchInputs) -> dict[int, tuple]:  # noqa: AN
     return memoised(inputs, "peer_view.project_rows", build)
 
 
-def _projects_by_id(network, inputs: MatchInputs, ids: Sequence[int], lang: str) -> list[ProjectRef]:  # noqa: ANN001
+def _projects_by_id(network: Network, inputs: MatchInputs, ids: Sequence[int], lang: str) -> list[ProjectRef]:
     rows = _project_rows(network, inputs)
     out = []
     for pid in ids:
@@ -119,7 +122,7 @@ def _projects_by_id(network, inputs: MatchInputs, ids: Sequence[int], lang: str)
     return out
 
 
-def _contact(network, inputs: MatchInputs, city_id: int) -> Contact:  # noqa: ANN001
+def _contact(network: Network, inputs: MatchInputs, city_id: int) -> Contact:
     def build() -> dict[int, Contact]:
         frame = network.cities
         return {
@@ -131,7 +134,7 @@ def _contact(network, inputs: MatchInputs, city_id: int) -> Contact:  # noqa: AN
 
 
 def peer_cards(
-    network,  # noqa: ANN001 (afus.network.Network)
+    network: Network,
     inputs: MatchInputs,
     matches: Sequence[PeerMatch],
     names: Names,
@@ -166,7 +169,7 @@ def peer_cards(
 
 
 def city_side(
-    network,  # noqa: ANN001 (afus.network.Network)
+    network: Network,
     inputs: MatchInputs,
     city_id: int,
     names: Names,
@@ -206,7 +209,7 @@ def suggestion_cards(inputs: MatchInputs, found: Sequence[Suggestion], names: Na
     return out
 
 
-def matchable_themes(network, inputs: MatchInputs, names: Names) -> list[tuple[str, str]]:  # noqa: ANN001
+def matchable_themes(network: Network, inputs: MatchInputs, names: Names) -> list[tuple[str, str]]:
     """(slug, name) of the themes that can make a match (non-zero weight), in catalogue order."""
     weights = dict(zip(inputs.theme_ids.tolist(), inputs.theme_weights.tolist()))
     return [
@@ -216,7 +219,7 @@ def matchable_themes(network, inputs: MatchInputs, names: Names) -> list[tuple[s
     ]
 
 
-def theme_ids_by_slug(network, inputs: MatchInputs, options: Sequence[tuple[str, str]]) -> dict[str, int]:  # noqa: ANN001
+def theme_ids_by_slug(network: Network, inputs: MatchInputs, options: Sequence[tuple[str, str]]) -> dict[str, int]:
     """Slug -> id of the themes offered as filters."""
     wanted = {slug for slug, _ in options}
     return {str(slug): int(tid) for slug, tid in zip(network.themes["slug"], network.themes["id"]) if slug in wanted}

@@ -12,6 +12,8 @@ import streamlit as st
 from afus import matching, peer_view, ui
 from afus.charts import peer_network_map, score_heatmap
 from afus.i18n import format_number
+from afus.matching import MatchInputs, Names
+from afus.network import Network
 
 PEERS_PAGE = "pages/peers.py"
 PEERS_SHOWN = 10
@@ -91,7 +93,7 @@ def _peer_card(card: peer_view.PeerCard, city_slug: str) -> None:
             )
 
 
-def _suggestions(inputs: matching.MatchInputs, city_id: int, names: matching.Names) -> None:
+def _suggestions(inputs: MatchInputs, city_id: int, names: Names) -> None:
     cards = peer_view.suggestion_cards(inputs, matching.suggestions(inputs, city_id), names)
     if not cards:
         return
@@ -133,7 +135,7 @@ def _side(side: peer_view.CitySide) -> None:
     _contact(side.contact)
 
 
-def _compare(net, inputs, names, city_id: int, with_id: int) -> None:  # noqa: ANN001
+def _compare(net: Network, inputs: MatchInputs, names: Names, city_id: int, with_id: int) -> None:
     a, b = inputs.name_of(city_id), inputs.name_of(with_id)
     st.header(ui.escape_markdown(ui.tr("peers.compare.title", a=a, b=b)))
     match = matching.pair_match(inputs, city_id, with_id)
@@ -149,7 +151,9 @@ def _compare(net, inputs, names, city_id: int, with_id: int) -> None:  # noqa: A
         _side(peer_view.city_side(net, inputs, with_id, names, ui.lang()))
 
 
-def _ranking(net, inputs, names, city_id: int, city_slug: str, theme_id: int | None, other: bool) -> None:  # noqa: ANN001
+def _ranking(
+    net: Network, inputs: MatchInputs, names: Names, city_id: int, city_slug: str, theme_id: int | None, other: bool
+) -> None:
     city_name = inputs.name_of(city_id)
     st.header(ui.escape_markdown(ui.tr("peers.ranked.title", city=city_name)))
     if not matching.has_activity(inputs, city_id):
@@ -168,7 +172,7 @@ def _ranking(net, inputs, names, city_id: int, city_slug: str, theme_id: int | N
         _peer_card(card, city_slug)
 
 
-def _network_picture(net, inputs, city_slug: str | None) -> None:  # noqa: ANN001
+def _network_picture(net: Network, inputs: MatchInputs, city_slug: str | None) -> None:
     links = matching.strongest_links(inputs, limit=peer_view.NETWORK_LINKS_MAX)
     if not links:
         st.info(ui.tr("peers.network.none"))
@@ -188,7 +192,7 @@ def _network_picture(net, inputs, city_slug: str | None) -> None:  # noqa: ANN00
     ui.chart(figure, ui.tr("peers.network.caption", shown=len(links), total=total), data, key="peers_network_map")
 
 
-def _heatmap(inputs, city_id: int | None) -> None:  # noqa: ANN001
+def _heatmap(inputs: MatchInputs, city_id: int | None) -> None:
     frame, total = matching.memoised(inputs, ("page.heatmap_frame", city_id), lambda: peer_view.heatmap_frame(inputs, focus_id=city_id))
     if frame.empty:
         st.info(ui.tr("peers.network.none"))
@@ -200,7 +204,7 @@ def _heatmap(inputs, city_id: int | None) -> None:  # noqa: ANN001
     ui.chart(figure, ui.tr("peers.heatmap.caption", shown=len(frame), total=total), data, key="peers_heatmap")
 
 
-def _pairings(inputs, names) -> None:  # noqa: ANN001
+def _pairings(inputs: MatchInputs, names: Names) -> None:
     st.caption(ui.tr("peers.pairings.caption"))
     pairings = matching.seminar_pairings(inputs)
     if not pairings:
