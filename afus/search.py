@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 
 from afus.network import Network
@@ -56,10 +57,21 @@ def haystack_text(values: Iterable[object]) -> str:
 
 def matches(haystacks: pd.Series, query: str | None) -> pd.Series:
     """Boolean mask: which haystacks contain every word of ``query`` as a word start."""
-    mask = pd.Series(True, index=haystacks.index)
-    for term in query_terms(query):
-        mask &= haystacks.str.contains(" " + term, regex=False)
-    return mask
+    terms = query_terms(query)
+    if not terms:
+        return pd.Series(True, index=haystacks.index)
+    positions = np.arange(len(haystacks))
+    candidates = haystacks.reset_index(drop=True)
+    # Longest words first (usually the rarest); each next word is only
+    # looked for in the rows still in the running.
+    for term in sorted(set(terms), key=len, reverse=True):
+        hit = candidates.str.contains(" " + term, regex=False).to_numpy(dtype=bool)
+        candidates, positions = candidates[hit], positions[hit]
+        if not len(positions):
+            break
+    mask = np.zeros(len(haystacks), dtype=bool)
+    mask[positions] = True
+    return pd.Series(mask, index=haystacks.index)
 
 
 def _translated_values(translations: object, fields: tuple[str, ...]) -> list[str]:
