@@ -87,10 +87,15 @@ def projects_per_theme(network: Network, lang: str, frameworks: tuple[str, ...] 
             "slug": themes["slug"].tolist(),
             "framework": themes["framework"].tolist(),
             "name": [names[int(i)] for i in themes["id"]],
-            "projects": [int(per_theme["projects"].get(i, 0)) for i in themes["id"]],
-            "cities": [int(per_theme["cities"].get(i, 0)) for i in themes["id"]],
+            "projects": _count_for(themes["id"], per_theme["projects"]),
+            "cities": _count_for(themes["id"], per_theme["cities"]),
         }
     )
+
+
+def _count_for(ids: pd.Series, counts: pd.Series) -> list[int]:
+    """``counts`` looked up for each of ``ids`` (0 where absent), vectorised."""
+    return ids.map(counts).fillna(0).astype(int).tolist()
 
 
 def _catalogue_order(themes: pd.DataFrame) -> pd.DataFrame:
@@ -180,8 +185,8 @@ def city_directory(network: Network, query: str = "", country: str | None = None
     per_city = network.projects.groupby("city_id")["id"].count()
     ongoing = network.projects[network.projects["status"] == "ongoing"].groupby("city_id")["id"].count()
     out = cities.assign(
-        projects=[int(per_city.get(i, 0)) for i in cities["id"]],
-        ongoing=[int(ongoing.get(i, 0)) for i in cities["id"]],
+        projects=_count_for(cities["id"], per_city),
+        ongoing=_count_for(cities["id"], ongoing),
         _key=[fold(n) for n in cities["name"]],
     )
     return out.sort_values("_key").drop(columns="_key").reset_index(drop=True)
@@ -241,12 +246,14 @@ def city_profile(network: Network, slug: str) -> CityProfile | None:
         if ids:
             offers.append(OfferGroup(theme, ongoing[ongoing["id"].isin(ids)]))
             on_exchange |= ids
-    lens_themes = themes[themes["framework"].isin(LENS_FRAMEWORKS)]
-    all_tags = network.project_themes[network.project_themes["project_id"].isin(projects["id"])]
-    lenses = {
-        int(pid): [row for _, row in lens_themes[lens_themes["id"].isin(all_tags.loc[all_tags["project_id"] == pid, "theme_id"])].iterrows()]
-        for pid in projects["id"]
-    }
+    lens_rows = {int(row["id"]): row for _, row in themes[themes["framework"].isin(LENS_FRAMEWORKS)].iterrows()}
+    lens_rank = {theme_id: rank for rank, theme_id in enumerate(lens_rows)}  # catalogue order
+    lenses: dict[int, list[pd.Series]] = {int(pid): [] for pid in projects["id"]}
+    all_tags = network.project_themes[
+        network.project_themes["project_id"].isin(projects["id"]) & network.project_themes["theme_id"].isin(lens_rows)
+    ]
+    for pid, theme_id in sorted(zip(all_tags["project_id"], all_tags["theme_id"]), key=lambda pair: lens_rank[int(pair[1])]):
+        lenses[int(pid)].append(lens_rows[int(theme_id)])
     seeks = network.seeks[network.seeks["city_id"] == city_id].merge(
         themes, left_on="theme_id", right_on="id"
     )
@@ -308,7 +315,7 @@ def theme_detail(network: Network, slug: str) -> ThemeDetail | None:
     projects = network.projects[network.projects["id"].isin(project_ids)]
     per_city = projects.groupby("city_id")["id"].count()
     cities = network.cities[network.cities["id"].isin(per_city.index)]
-    cities = cities.assign(projects=[int(per_city[i]) for i in cities["id"]])
+    cities = cities.assign(projects=_count_for(cities["id"], per_city)).sort_values(["projects", "name"], ascending=[False, True])
     seeking = network.cities[network.cities["id"].isin(network.seeks.loc[network.seeks["theme_id"] == theme_id, "city_id"])]
     events = network.events[network.events["id"].isin(network.event_themes.loc[network.event_themes["theme_id"] == theme_id, "event_id"])]
     return ThemeDetail(theme, projects, cities, seeking, events)
@@ -319,10 +326,23 @@ def city_theme_matrix(network: Network, lang: str, frameworks: tuple[str, ...] =
     themes = _catalogue_order(network.themes[network.themes["framework"].isin(frameworks)])
     names = theme_names(network, lang)
     tagged = network.project_themes.merge(network.projects[["id", "city_id"]], left_on="project_id", right_on="id")
-    counts = tagged.groupby(["city_id", "theme_id"])["project_id"].nunique()
+    counts = tagged.groupby(["city_id", "theme_id"])["project_id"].nunique().unstack(fill_value=0)
     cities = network.cities.assign(_key=[fold(n) for n in network.cities["name"]]).sort_values("_key")
-    data = [[int(counts.get((c, th), 0)) for th in themes["id"]] for c in cities["id"]]
-    return pd.DataFrame(data, index=pd.Index(cities["name"].tolist(), name="city"), columns=[names[int(i)] for i in themes["id"]])
+    grid = counts.reindex(index=cities["id"], columns=themes["id"], fill_value=0).fillna(0).astype(int)
+    return pd.DataFrame(
+        grid.to_numpy(),
+        index=pd.Index(cities["name"].tolist(), name="city"),
+        columns=[names[int(i)] for i in themes["id"]],
+    )
+
+
+def busiest_rows(matrix: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The ``limit`` rows of a count matrix with the largest totals, kept in their original order."""
+    if len(matrix) <= limit:
+        return matrix
+    totals = matrix.sum(axis=1).reset_index(drop=True)
+    keep = sorted(totals.sort_values(ascending=False, kind="stable").index[:limit])
+    return matrix.iloc[keep]
 
 
 @dataclass(frozen=True)
@@ -355,7 +375,7 @@ def framework_balance(network: Network, framework: str, lang: str, city_slug: st
         {
             "slug": themes["slug"].tolist(),
             "name": [names[int(i)] for i in themes["id"]],
-            "projects": [int(per_theme.get(i, 0)) for i in themes["id"]],
+            "projects": _count_for(themes["id"], per_theme),
         }
     )
     return Balance(framework, counts, len(projects), len(set(projects["id"]) - set(tags["project_id"])))

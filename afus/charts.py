@@ -30,6 +30,7 @@ HEATMAP_SCALE = [[0.0, "#F7FBFF"], [0.5, "#6BAED6"], [1.0, "#08306B"]]
 NETWORK_LAT_RANGE = (41.0, 67.5)
 NETWORK_LON_RANGE = (-8.0, 30.0)
 FONT = dict(size=14)
+MAX_MAP_LABELS = 40
 
 
 def short_label(text: str, max_chars: int = 42) -> str:
@@ -57,6 +58,8 @@ def member_map(
     """
     fig = go.Figure()
     located = cities[cities["latitude"].notna() & cities["longitude"].notna()]
+    # Names on the map while they stay readable; beyond that they show on hover only.
+    labelled = len(located) <= MAX_MAP_LABELS
     for country in sorted(set(located["country"]), key=lambda c: (c not in COUNTRY_COLOURS, c)):
         rows = located[located["country"] == country]
         focus = (rows["slug"] == focus_slug).tolist() if focus_slug else [True] * len(rows)
@@ -67,8 +70,8 @@ def member_map(
                 text=rows["name"].tolist(),
                 customdata=rows["slug"].tolist(),
                 name=country_labels.get(country, country),
-                mode="markers+text",
-                textposition=label_positions(rows["latitude"].tolist(), rows["longitude"].tolist()),
+                mode="markers+text" if labelled else "markers",
+                textposition=label_positions(rows["latitude"].tolist(), rows["longitude"].tolist()) if labelled else None,
                 textfont=dict(size=13, color="#1A1A1A"),
                 hovertemplate="%{text}<extra>" + _hover_safe(country_labels.get(country, country)) + "</extra>",
                 marker=dict(

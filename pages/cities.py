@@ -6,6 +6,11 @@ import streamlit as st
 from afus import browse, charts, ui
 from afus.i18n import format_number
 
+# Pages rerun on every click: long lists are cut, with a link to the full list.
+PROJECTS_PER_THEME = 5
+PROJECTS_PER_LIST = 10
+CARDS = 30
+
 lang = ui.lang()
 network = ui.network()
 country_labels = {c: ui.tr(f"country.{c}") for c in sorted(set(network.cities["country"]) | {"FR", "SE"})}
@@ -15,7 +20,7 @@ city_names = dict(zip(directory_all["slug"], directory_all["name"]))
 
 def population_text(value: object) -> str:
     """Population per locale, or a word saying it is unknown."""
-    return format_number(value, lang) if value is not None and value == value else ui.tr("browse.population_unknown")
+    return format_number(value, lang) if pd.notna(value) else ui.tr("browse.population_unknown")
 
 
 def city_link(city: pd.Series, icon: str = ":material/location_city:") -> None:
@@ -93,22 +98,33 @@ def show_profile(profile: browse.CityProfile) -> None:
     for group in profile.offers:
         theme_link(group.theme)
         st.caption(ui.tr(f"framework.{group.theme['framework']}"))
-        for _, project in group.projects.iterrows():
-            with st.container(border=False):
-                project_link(project)
-                lenses = profile.lenses_by_project.get(int(project["id"]), [])
-                if lenses:
-                    st.caption(ui.escape_markdown(ui.tr("browse.profile.lenses", names=" · ".join(ui.content(t, "name").text for t in lenses))))
-    if not profile.unthemed_ongoing.empty:
-        st.subheader(ui.tr("browse.profile.unthemed"))
-        for _, project in profile.unthemed_ongoing.iterrows():
+        for _, project in group.projects.head(PROJECTS_PER_THEME).iterrows():
             project_link(project)
+            lenses = profile.lenses_by_project.get(int(project["id"]), [])
+            if lenses:
+                st.caption(ui.escape_markdown(ui.tr("browse.profile.lenses", names=" · ".join(ui.content(t, "name").text for t in lenses))))
+        if len(group.projects) > PROJECTS_PER_THEME:
+            st.page_link(
+                "pages/projects.py",
+                label=ui.escape_markdown(ui.tr("browse.more_on_theme", n=len(group.projects), city=name)),
+                query_params={"city": city["slug"], "theme": group.theme["slug"]},
+                icon=":material/arrow_forward:",
+            )
     others = profile.projects[profile.projects["status"] != "ongoing"]
-    if not others.empty:
-        st.subheader(ui.tr("browse.profile.other_projects"))
-        for _, project in others.iterrows():
+    for heading, projects, with_status in (
+        (ui.tr("browse.profile.unthemed"), profile.unthemed_ongoing, False),
+        (ui.tr("browse.profile.other_projects"), others, True),
+    ):
+        if projects.empty:
+            continue
+        st.subheader(heading)
+        for _, project in projects.head(PROJECTS_PER_LIST).iterrows():
             project_link(project)
-            st.caption(ui.tr(f"status.{project['status']}"))
+            if with_status:
+                st.caption(ui.tr(f"status.{project['status']}"))
+        if len(projects) > PROJECTS_PER_LIST:
+            st.caption(ui.tr("browse.shown_of", shown=PROJECTS_PER_LIST, n=len(projects)))
+            st.page_link("pages/projects.py", label=ui.escape_markdown(ui.tr("browse.profile.projects_link", city=name)), query_params={"city": city["slug"]}, icon=":material/arrow_forward:")
 
     st.header(ui.tr("browse.profile.seeks"))
     if profile.seeks.empty:
@@ -171,16 +187,28 @@ def show_directory(with_title: bool = True) -> None:
         where = country_labels.get(country, country) if country else ui.tr("browse.cities.all_countries").lower()
         st.info(ui.escape_markdown(ui.tr("browse.cities.empty", query=query.strip(), country=where)))
         return
+    cards = found.head(CARDS)
     per_row = 3
-    for start in range(0, len(found), per_row):
+    for start in range(0, len(cards), per_row):
         cols = st.columns(per_row)
-        for col, (_, city) in zip(cols, found.iloc[start : start + per_row].iterrows()):
+        for col, (_, city) in zip(cols, cards.iloc[start : start + per_row].iterrows()):
             with col.container(border=True):
                 city_link(city)
-                country = country_labels.get(city["country"], city["country"])
-                population = city["population"]
-                people = ui.tr("browse.inhabitants", population=format_number(population, lang)) if population == population and population is not None else ui.tr("browse.population_unknown")
-                st.caption(ui.escape_markdown(f"{country} · {people} · {ui.tr('browse.project_count', n=city['ongoing'])}"))
+                people = ui.tr("browse.inhabitants", population=format_number(city["population"], lang)) if pd.notna(city["population"]) else ui.tr("browse.population_unknown")
+                st.caption(ui.escape_markdown(f"{country_labels.get(city['country'], city['country'])} · {people} · {ui.tr('browse.project_count', n=city['ongoing'])}"))
+    if len(found) > CARDS:
+        st.caption(ui.tr("browse.cities.cards_limited", shown=CARDS, n=len(found)))
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    ui.tr("browse.col.city"): found["name"],
+                    ui.tr("browse.col.country"): found["country"].map(country_labels),
+                    ui.tr("browse.col.population"): found["population"],
+                    ui.tr("browse.col.ongoing"): found["ongoing"],
+                }
+            ),
+            hide_index=True,
+        )
 
 
 def city_selector() -> None:

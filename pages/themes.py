@@ -6,6 +6,11 @@ import streamlit as st
 
 from afus import browse, charts, ui
 
+# Pages rerun on every click: long lists are cut, with a link to the full list.
+CITIES_SHOWN = 30
+PROJECTS_SHOWN = 20
+HEATMAP_ROWS = 30
+
 lang = ui.lang()
 network = ui.network()
 country_labels = {c: ui.tr(f"country.{c}") for c in sorted(set(network.cities["country"]) | {"FR", "SE"})}
@@ -58,19 +63,25 @@ def show_theme(detail: browse.ThemeDetail) -> None:
     with cities_col:
         if not detail.cities.empty:
             st.header(ui.tr("browse.theme.cities"))
-        for _, city in detail.cities.iterrows():
+        for _, city in detail.cities.head(CITIES_SHOWN).iterrows():
             city_link(city)
             st.caption(ui.escape_markdown(f"{country_labels.get(city['country'], city['country'])} · {ui.tr('browse.theme.city_projects', n=city['projects'])}"))
+        if len(detail.cities) > CITIES_SHOWN:
+            st.caption(ui.tr("browse.more_cities", n=len(detail.cities) - CITIES_SHOWN))
         st.header(ui.tr("browse.theme.seeking"))
         if detail.seeking.empty:
             st.info(ui.tr("browse.theme.no_seeking"))
-        for _, city in detail.seeking.iterrows():
+        for _, city in detail.seeking.head(CITIES_SHOWN).iterrows():
             city_link(city)
+        if len(detail.seeking) > CITIES_SHOWN:
+            st.caption(ui.tr("browse.more_cities", n=len(detail.seeking) - CITIES_SHOWN))
     with projects_col:
         if not detail.projects.empty:
             st.header(ui.tr("browse.theme.projects"))
-            for _, project in detail.projects.iterrows():
+            for _, project in detail.projects.head(PROJECTS_SHOWN).iterrows():
                 project_link(project)
+            if len(detail.projects) > PROJECTS_SHOWN:
+                st.caption(ui.tr("browse.shown_of", shown=PROJECTS_SHOWN, n=len(detail.projects)))
             st.page_link("pages/projects.py", label=ui.tr("browse.theme.in_project_list"), query_params={"theme": theme["slug"]}, icon=":material/filter_list:")
         if not detail.events.empty:
             st.header(ui.tr("browse.theme.events"))
@@ -110,9 +121,13 @@ def show_heatmap() -> None:
         st.info(ui.tr("browse.themes.empty"))
         return
     table = matrix.reset_index().rename(columns={"city": ui.tr("browse.col.city")})
+    drawn = browse.busiest_rows(matrix, HEATMAP_ROWS)
+    caption = ui.tr("browse.themes.heatmap_caption")
+    if len(drawn) < len(matrix):
+        caption += " " + ui.tr("browse.themes.heatmap_limited", shown=len(drawn), n=len(matrix))
     ui.chart(
-        charts.heatmap(matrix, colorbar_title=ui.tr("browse.col.projects")),
-        ui.tr("browse.themes.heatmap_caption"),
+        charts.heatmap(drawn, colorbar_title=ui.tr("browse.col.projects")),
+        caption,
         table,
         key="themes_heatmap_chart",
     )

@@ -286,3 +286,11 @@ def test_browse_functions_leave_the_shared_frames_untouched(network):
     browse.themes_by_framework(network, "en")
     for name, frame in before.items():
         assert getattr(network, name).equals(frame), name
+
+
+def test_busiest_rows_keeps_the_order_of_the_matrix(network):
+    matrix = browse.city_theme_matrix(network, "en")
+    top = browse.busiest_rows(matrix, 3)
+    # Saint-Brieuc has 4 tags on exchange themes; then Borås, Gothenburg (1 each, first by name).
+    assert top.index.tolist() == ["Borås", "Gothenburg", "Saint-Brieuc"]
+    assert browse.busiest_rows(matrix, 50) is matrix

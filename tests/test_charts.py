@@ -120,3 +120,18 @@ def test_heatmap_cells_are_the_matrix(network):
 )
 def test_short_label(text, expected):
     assert charts.short_label(text) == expected
+
+
+def test_a_crowded_map_keeps_names_for_hover_only():
+    many = pd.DataFrame(
+        {
+            "slug": [f"c{i}" for i in range(60)],
+            "name": [f"City {i}" for i in range(60)],
+            "country": ["FR"] * 30 + ["SE"] * 30,
+            "latitude": [45 + i * 0.2 for i in range(60)],
+            "longitude": [2 + i * 0.2 for i in range(60)],
+        }
+    )
+    fig = charts.member_map(many, LABELS)
+    assert [t.mode for t in fig.data] == ["markers", "markers"]
+    assert len(fig.data[0].text) == 30  # names still there for the hover

@@ -156,3 +156,19 @@ def test_hostile_city_name_is_shown_as_text(engine):
     at = run_page(PAGE, city="paris")
     assert not at.exception
     assert at.title[0].value == escape_markdown("**Paris** <img src=x onerror=alert(1)>")
+
+
+def test_long_offer_lists_are_cut_with_a_link_to_all(engine):
+    from afus.models import Project, Theme
+
+    with db.write_session(engine) as session:
+        city = session.query(City).filter_by(slug="saint-brieuc").one()
+        theme = session.query(Theme).filter_by(slug="public-spaces").one()
+        for i in range(7):
+            session.add(Project(slug=f"sb-extra-{i}", city=city, title=f"Extra {i}", lang="fr", status="ongoing", themes=[theme]))
+    at = run_page(PAGE, city="saint-brieuc")
+    assert not at.exception
+    links = page_links(at)
+    on_public_spaces = [q for page, _, q in links if page == "projects" and q.startswith("project=")]
+    assert len(on_public_spaces) == 3 + 5  # 3 single-project themes, then the first 5 of 8
+    assert ("projects", escape_markdown("All 8 projects of Saint-Brieuc on this theme"), "city=saint-brieuc&theme=public-spaces") in links

@@ -27,6 +27,18 @@ STRINGS = {
     "browse.all_projects": {"en": "All projects", "fr": "Tous les projets", "sv": "Alla projekt"},
     "browse.all_cities": {"en": "All member cities", "fr": "Toutes les villes membres", "sv": "Alla medlemsstäder"},
     "browse.all_themes": {"en": "All themes", "fr": "Tous les thèmes", "sv": "Alla teman"},
+    "browse.more_on_theme": {
+        "en": "All {n} projects of {city} on this theme",
+        "fr": "Les {n} projets de {city} sur ce thème",
+        "sv": "Alla {n} projekt i {city} inom temat",
+    },
+    "browse.more_cities": {"en": "… and {n} more cities.", "fr": "… et {n} autres villes.", "sv": "… och {n} städer till."},
+    "browse.shown_of": {"en": "Showing {shown} of {n} projects.", "fr": "{shown} projets affichés sur {n}.", "sv": "Visar {shown} av {n} projekt."},
+    "browse.cities.cards_limited": {
+        "en": "The first {shown} cities are shown as cards; the table below lists all {n}.",
+        "fr": "Les {shown} premières villes sont présentées en fiches ; le tableau ci-dessous les liste toutes ({n}).",
+        "sv": "De första {shown} städerna visas som kort; tabellen nedan listar alla {n}.",
+    },
     # --- overview ----------------------------------------------------------------
     "browse.overview.intro": {
         "en": "A peer network of French and Swedish cities sharing their ongoing projects and “soft” solutions for the sustainable city: new ways of organising, methods and approaches.",
@@ -223,6 +235,11 @@ STRINGS = {
         "en": "Heat map: number of projects of each member city (rows) on each theme (columns); darker cells hold more projects, 0 means none yet.",
         "fr": "Carte de chaleur : nombre de projets de chaque ville membre (lignes) sur chaque thème (colonnes) ; plus la case est foncée, plus il y a de projets, 0 signifie aucun pour l'instant.",
         "sv": "Värmekarta: antal projekt för varje medlemsstad (rader) inom varje tema (kolumner); mörkare rutor har fler projekt, 0 betyder inga ännu.",
+    },
+    "browse.themes.heatmap_limited": {
+        "en": "The {shown} cities with the most projects are drawn; the table lists all {n}.",
+        "fr": "Les {shown} villes qui ont le plus de projets sont représentées ; le tableau les liste toutes ({n}).",
+        "sv": "De {shown} städer som har flest projekt visas; tabellen listar alla {n}.",
     },
     "browse.themes.balance": {"en": "Balance of projects", "fr": "Équilibre des projets", "sv": "Balansen mellan projekten"},
     "browse.themes.balance_intro": {
