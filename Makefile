@@ -14,7 +14,7 @@ APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install
 .PHONY: run test init bench clean system-python system-test-deps
 
 run: init
-	$(PY) -m streamlit run dashboard.py --server.port $(PORT)
+	$(PY) -m afus serve --server.port $(PORT)
 
 init: $(VENV)/.installed
 	$(PY) -m afus init

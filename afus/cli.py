@@ -17,6 +17,17 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the dashboard (extra options go to Streamlit)."""
+    import os
+
+    from afus.serve import serve
+
+    if args.database_url:
+        os.environ[db.ENV_URL] = args.database_url
+    return serve(args.streamlit_args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m afus",
@@ -30,6 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     p = sub.add_parser("init", help="create or upgrade the schema and seed an empty store")
     p.set_defaults(func=cmd_init)
+    p = sub.add_parser(
+        "serve",
+        help="serve the dashboard (options after it go to Streamlit, e.g. --server.port 8502)",
+    )
+    p.set_defaults(func=cmd_serve, streamlit_args=[])
     from afus.cli_workspace import add_commands as add_workspace_commands
 
     add_workspace_commands(sub)
@@ -38,7 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        if args.command != "serve":
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        args.streamlit_args = extra
     return args.func(args)
 
 

@@ -132,8 +132,10 @@ def streamlit_server(
     port = port or free_port()
     log_dir = log_dir or Path(os.environ.get("TMPDIR", "/tmp"))
     log_path = log_dir / f"streamlit-{script.stem}-{port}.log"
+    # The dashboard is served by the project's launcher (see afus/serve.py).
+    launcher = ["-m", "afus", "serve"] if script.resolve() == (ROOT / "dashboard.py").resolve() else ["-m", "streamlit", "run", str(script)]
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(script),
+        sys.executable, *launcher,
         "--server.port", str(port),
         "--server.address", "127.0.0.1",
         "--server.headless", "true",

@@ -6,6 +6,11 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from afus.serve import use_navigation_only
+
+# AppTest, like the server, would otherwise run pages/ in legacy mode (afus/serve.py).
+use_navigation_only()
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

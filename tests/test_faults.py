@@ -296,16 +296,8 @@ def test_postgres_stopped_in_the_middle_of_a_write_leaves_nothing(restartable_pg
 # --- the entry point runs on every request ---------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Known bug, for the lead: a folder named pages/ beside dashboard.py makes Streamlit start each "
-        "process in its legacy pages/ mode (PagesManager.uses_pages_directory), so until someone opens '/', "
-        "a sub-page runs without dashboard.py: no ?lang=, no sidebar, no sign-in, no store guard. "
-        "Renaming the folder (e.g. app_pages/) fixes it; AppTest's switch_page has the same blind spot."
-    ),
-)
 def test_first_request_to_a_sub_page_runs_the_entry_point(tmp_path: Path, page) -> None:  # noqa: ANN001
+    """A shared link to a sub-page, as the first request a process serves, still runs dashboard.py (afus/serve.py)."""
     from tests.browser_support import goto, main_text, start_app_server
 
     with start_app_server(tmp_path) as server:
