@@ -29,7 +29,10 @@ HEATMAP_SCALE = [[0.0, "#F7FBFF"], [0.5, "#6BAED6"], [1.0, "#08306B"]]
 # France and Sweden with some margin (degrees).
 NETWORK_LAT_RANGE = (41.0, 67.5)
 NETWORK_LON_RANGE = (-8.0, 30.0)
-FONT = dict(size=14)
+# Dark text on charts (the default grey ticks are below 4.5:1 on white).
+TEXT_COLOUR = "#1A1A1A"
+FONT = dict(size=14, color=TEXT_COLOUR)
+AXIS_TEXT = dict(tickfont=dict(color=TEXT_COLOUR), title_font=dict(color=TEXT_COLOUR))
 MAX_MAP_LABELS = 40
 
 
@@ -152,8 +155,8 @@ def count_bars(
     fig.update_layout(
         height=max(160, 40 * len(labels) + 70),
         margin=dict(l=10, r=30, t=10, b=40),
-        xaxis=dict(title=axis_title, rangemode="tozero", dtick=1 if top <= 10 else None, range=[0, top * 1.15]),
-        yaxis=dict(autorange="reversed", automargin=True),
+        xaxis=dict(title=axis_title, rangemode="tozero", dtick=1 if top <= 10 else None, range=[0, top * 1.15], **AXIS_TEXT),
+        yaxis=dict(autorange="reversed", automargin=True, **AXIS_TEXT),
         font=FONT,
         showlegend=False,
     )
@@ -195,8 +198,8 @@ def heatmap(matrix: pd.DataFrame, *, colorbar_title: str, max_label_chars: int =
     fig.update_layout(
         height=max(260, 34 * len(rows) + 180),
         margin=dict(l=10, r=10, t=10, b=10),
-        xaxis=dict(side="top", tickangle=-35, automargin=True),
-        yaxis=dict(autorange="reversed", automargin=True),
+        xaxis=dict(side="top", tickangle=-35, automargin=True, **AXIS_TEXT),
+        yaxis=dict(autorange="reversed", automargin=True, **AXIS_TEXT),
         font=FONT,
     )
     return fig
