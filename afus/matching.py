@@ -251,7 +251,12 @@ class MatchInputs:
 
     @cached_property
     def _countries(self) -> np.ndarray:
-        return np.array(self.city_countries, dtype=object)
+        """Country of each city as a small integer (comparing strings pairwise is slow)."""
+        codes = {c: i for i, c in enumerate(sorted(set(self.city_countries)))}
+        return np.array([codes[c] for c in self.city_countries], dtype=np.int16)
+
+    def _country_code(self, country: str) -> int:
+        return sorted(set(self.city_countries)).index(country) if country in self.city_countries else -1
 
     @cached_property
     def _full_matrix(self) -> np.ndarray:
@@ -436,15 +441,16 @@ def _weights(inputs: MatchInputs, theme_ids: Iterable[int] | None) -> np.ndarray
 
 
 def _country_factors(inputs: MatchInputs, a: int) -> np.ndarray:
-    return np.where(inputs._countries != inputs.city_countries[a], CROSS_COUNTRY_FACTOR, 1.0)
+    return np.where(inputs._countries != inputs._countries[a], CROSS_COUNTRY_FACTOR, 1.0)
 
 
 def _matrix(inputs: MatchInputs, weights: np.ndarray) -> np.ndarray:
-    W = sparse.diags(weights)
-    S, O = inputs.seeks, inputs.offers
-    learns = (S @ W @ O.T).toarray()
-    together = (S @ W @ S.T).toarray()
-    compare = (O @ W @ O.T).toarray()
+    # Dense products: themes are few (tens), so cities × themes arrays are
+    # small and BLAS beats sparse products for the dense city × city result.
+    S, O = inputs.dense_seeks, inputs.dense_offers
+    learns = (S * weights) @ O.T
+    together = (S * weights) @ S.T
+    compare = (O * weights) @ O.T
     raw = (
         KIND_WEIGHTS[A_LEARNS_FROM_B] * learns
         + KIND_WEIGHTS[B_LEARNS_FROM_A] * learns.T
@@ -485,10 +491,10 @@ class _Row:
 def _row(inputs: MatchInputs, a: int, weights: np.ndarray) -> _Row:
     seeks_a = inputs.dense_seeks[a] * weights
     offers_a = inputs.dense_offers[a] * weights
-    learns = inputs.offers @ seeks_a
-    teaches = inputs.seeks @ offers_a
-    together = inputs.seeks @ seeks_a
-    compare = inputs.offers @ offers_a
+    learns = inputs.dense_offers @ seeks_a
+    teaches = inputs.dense_seeks @ offers_a
+    together = inputs.dense_seeks @ seeks_a
+    compare = inputs.dense_offers @ offers_a
     factor = _country_factors(inputs, a)
     score = factor * (
         KIND_WEIGHTS[A_LEARNS_FROM_B] * learns
@@ -500,8 +506,7 @@ def _row(inputs: MatchInputs, a: int, weights: np.ndarray) -> _Row:
     return _Row(a, weights, factor, learns, teaches, together, compare, score)
 
 
-def _reasons(inputs: MatchInputs, row: _Row, b: int) -> tuple[Reason, ...]:
-    a = row.a
+def _reasons(inputs: MatchInputs, a: int, b: int, weights: np.ndarray, factor: float) -> tuple[Reason, ...]:
     s_a, o_a = inputs.dense_seeks[a], inputs.dense_offers[a]
     s_b, o_b = inputs.dense_seeks[b], inputs.dense_offers[b]
     terms = {
@@ -513,7 +518,7 @@ def _reasons(inputs: MatchInputs, row: _Row, b: int) -> tuple[Reason, ...]:
     a_id, b_id = int(inputs.city_ids[a]), int(inputs.city_ids[b])
     found: list[tuple[float, int, int, Reason]] = []
     for k, kind in enumerate(KINDS):
-        contrib = row.factor[b] * KIND_WEIGHTS[kind] * row.weights * terms[kind]
+        contrib = factor * KIND_WEIGHTS[kind] * weights * terms[kind]
         for j in np.flatnonzero(contrib > 0):
             tid = int(inputs.theme_ids[j])
             offered_a = kind in (B_LEARNS_FROM_A, COMPARE_PRACTICE)
@@ -544,7 +549,7 @@ def _match(inputs: MatchInputs, row: _Row, b: int) -> PeerMatch:
         learn_together=0.0 if b == row.a else float(row.together[b]),
         compare_practice=0.0 if b == row.a else float(row.compare[b]),
         country_factor=float(row.factor[b]),
-        reasons=() if b == row.a else _reasons(inputs, row, b),
+        reasons=() if b == row.a else _reasons(inputs, row.a, b, row.weights, float(row.factor[b])),
     )
 
 
@@ -586,7 +591,7 @@ def _ranked(inputs: MatchInputs, row: _Row, other_country_only: bool) -> np.ndar
     rounded = np.round(row.score, _ROUND)
     candidates = rounded > 0
     if other_country_only:
-        candidates &= inputs._countries != inputs.city_countries[row.a]
+        candidates &= inputs._countries != inputs._countries[row.a]
     idx = np.flatnonzero(candidates)
     # Rows are in name order, so a stable sort on the score keeps ties by name.
     return idx[np.argsort(-rounded[idx], kind="stable")]
@@ -598,7 +603,33 @@ def pair_match(
     """The match of ``peer_id`` as seen from ``city_id``, even when its score is zero."""
     a = inputs._index(city_id)
     b = inputs._index(peer_id)
-    return _match(inputs, _row(inputs, a, _weights(inputs, theme_ids)), b)
+    weights = _weights(inputs, theme_ids)
+    if a == b:
+        return _match(inputs, _row(inputs, a, weights), b)
+    s_a, o_a = inputs.dense_seeks[a] * weights, inputs.dense_offers[a] * weights
+    s_b, o_b = inputs.dense_seeks[b], inputs.dense_offers[b]
+    learns, teaches = float(s_a @ o_b), float(o_a @ s_b)
+    together, compare = float(s_a @ s_b), float(o_a @ o_b)
+    factor = CROSS_COUNTRY_FACTOR if inputs.city_countries[a] != inputs.city_countries[b] else 1.0
+    score = factor * (
+        KIND_WEIGHTS[A_LEARNS_FROM_B] * learns
+        + KIND_WEIGHTS[B_LEARNS_FROM_A] * teaches
+        + KIND_WEIGHTS[LEARN_TOGETHER] * together
+        + KIND_WEIGHTS[COMPARE_PRACTICE] * compare
+    )
+    return PeerMatch(
+        city_id=int(inputs.city_ids[b]),
+        slug=inputs.city_slugs[b],
+        name=inputs.city_names[b],
+        country=inputs.city_countries[b],
+        score=score,
+        learns_from=learns,
+        teaches=teaches,
+        learn_together=together,
+        compare_practice=compare,
+        country_factor=factor,
+        reasons=_reasons(inputs, a, b, weights, factor),
+    )
 
 
 def city_themes(inputs: MatchInputs, city_id: int) -> CityThemes:
@@ -688,8 +719,8 @@ def seminar_pairings(inputs: MatchInputs) -> list[Pairing]:
 
 
 def _solve_pairings(inputs: MatchInputs, countries: tuple[str, str]) -> list[Pairing]:
-    french = np.flatnonzero(inputs._countries == countries[0])
-    swedish = np.flatnonzero(inputs._countries == countries[1])
+    french = np.flatnonzero(inputs._countries == inputs._country_code(countries[0]))
+    swedish = np.flatnonzero(inputs._countries == inputs._country_code(countries[1]))
     if len(french) == 0 or len(swedish) == 0:
         return []
     sub = score_matrix(inputs)[np.ix_(french, swedish)]
