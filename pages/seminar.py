@@ -34,12 +34,13 @@ st.html(
 .st-key-seminar_slide h2, .st-key-seminar_slide h3 { font-size: clamp(1.2rem, 3.2vh, 2.2rem); color: #0B3D63; padding: 0.1em 0 0.1em 0; }
 .st-key-seminar_slide p, .st-key-seminar_slide li { font-size: clamp(0.95rem, 2.35vh, 1.7rem); line-height: 1.3; }
 .st-key-seminar_slide li { margin-bottom: 0.15em; }
-.st-key-seminar_slide [data-testid="stCaptionContainer"] p { font-size: clamp(0.9rem, 2.1vh, 1.4rem); color: #333; }
+.st-key-seminar_slide [data-testid="stCaptionContainer"], .st-key-seminar_slide [data-testid="stCaptionContainer"] p { font-size: clamp(0.9rem, 2.1vh, 1.4rem); color: #333 !important; opacity: 1 !important; }
 .st-key-seminar_slide [data-testid="stMetricValue"], .st-key-seminar_slide [data-testid="stMetricValue"] * { font-size: clamp(1.6rem, 5vh, 3.4rem); color: #0B3D63; line-height: 1.1; }
 .st-key-seminar_slide [data-testid="stMetricLabel"] p { font-size: clamp(0.9rem, 2.1vh, 1.4rem); color: #222; }
 .st-key-seminar_title_slide { text-align: center; padding-top: 12vh; }
 .st-key-seminar_title_slide h1 { font-size: clamp(2.2rem, 7vh, 4.6rem); }
 .st-key-seminar_toolbar button p { font-size: clamp(1rem, 2.4vh, 1.5rem); font-weight: 600; }
+.st-key-seminar_view button[data-selected="true"] p { color: #7A0A12; }
 .st-key-seminar_counter p { font-size: clamp(1rem, 2.2vh, 1.4rem); margin: 0.35em 0 0 0; text-align: center; }
 </style>
 """
@@ -84,12 +85,13 @@ def show_map(slide: Slide) -> None:
     figure = charts.member_map(cities, country_labels, focus_slug=focus, height=MAP_HEIGHT)
     figure.update_traces(textfont_size=18)
     figure.update_layout(font=SLIDE_CHART_FONT)
-    st.plotly_chart(
-        figure,
-        config=charts.PLOTLY_CONFIG,
-        key=f"seminar_map_{slide.key}",
-        alt=ui.tr("seminar.glance.cities"),
-    )
+    with st.container(key="seminar_map"):
+        st.plotly_chart(
+            figure,
+            config=charts.PLOTLY_CONFIG,
+            key=f"seminar_map_{slide.key}",
+            alt=ui.tr("seminar.glance.cities"),
+        )
 
 
 def show_theme_chart(slide: Slide) -> None:

@@ -1,0 +1,168 @@
+"""/seminar in headless Chromium: every slide, maps included, with the internet cut off, and no scrolling.
+
+Outside requests are blocked by the ``page`` fixture's router; a venue's bad
+Wi-Fi is the reason. Screenshots of every slide at 1920×1080 and 1280×720 go
+to the test's temporary directory (kept by pytest for a look after a failure).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+from pptx import Presentation
+
+from tests.browser_support import (
+    APP_TIMEOUT_MS,
+    axe_violations,
+    block_outside_requests,
+    format_violations,
+    goto,
+    main_text,
+    query_params,
+    wait_for_app,
+    widget,
+)
+
+pytestmark = pytest.mark.browser
+
+SIZES = [(1920, 1080), (1280, 720)]
+# The base map drew when the countries layer has real geometry (not an empty path).
+MAP_DRAWN_JS = """
+() => {
+  const maps = document.querySelectorAll("[data-testid='stMain'] .st-key-seminar_map");
+  return Array.from(maps).every(map => {
+    const countries = map.querySelector(".js-plotly-plot .geo .countries path");
+    const land = map.querySelector(".js-plotly-plot .geo .land path");
+    return !!countries && (countries.getAttribute("d") || "").length > 1000
+        && !!land && (land.getAttribute("d") || "").length > 1000;
+  });
+}
+"""
+SCROLL_JS = """
+() => {
+  const doc = document.scrollingElement;
+  const main = document.querySelector("[data-testid='stMain']");
+  return {docHeight: doc.scrollHeight, viewHeight: window.innerHeight,
+          mainHeight: main.scrollHeight, mainView: main.clientHeight};
+}
+"""
+
+
+def _sized_page(browser, width: int, height: int):  # noqa: ANN001, ANN202
+    context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True, locale="en-GB")
+    context.set_default_timeout(APP_TIMEOUT_MS)
+    page = context.new_page()
+    page.blocked_requests = block_outside_requests(page)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.page_errors = errors
+    return context, page
+
+
+def _wait_for_charts(page) -> None:  # noqa: ANN001
+    if page.locator("[data-testid='stMain'] .js-plotly-plot").count():
+        page.wait_for_selector("[data-testid='stMain'] .js-plotly-plot .main-svg", state="attached")
+    page.wait_for_function(MAP_DRAWN_JS, timeout=APP_TIMEOUT_MS, polling=100)
+
+
+def _slide_total(page) -> int:  # noqa: ANN001
+    return int(widget(page, "seminar_counter").inner_text().split()[-1])
+
+
+def _assert_fits(page, where: str) -> None:  # noqa: ANN001
+    sizes = page.evaluate(SCROLL_JS)
+    assert sizes["docHeight"] <= sizes["viewHeight"], f"{where}: the page scrolls {sizes}"
+    # Streamlit scrolls its main area rather than the document: check it too.
+    assert sizes["mainHeight"] <= sizes["mainView"], f"{where}: the main area scrolls {sizes}"
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES, ids=["1920x1080", "1280x720"])
+def test_journey_through_every_slide_offline_without_scrolling(browser, app_server, tmp_path: Path, width, height):
+    context, page = _sized_page(browser, width, height)
+    try:
+        goto(page, app_server, "/seminar")
+        total = _slide_total(page)
+        assert total == 23
+        # the presenter's screen: sidebar collapsed on this page
+        assert page.locator("[data-testid='stSidebar']").get_attribute("data-collapsed") == "true"
+        titles = []
+        for number in range(1, total + 1):
+            if number > 1:
+                widget(page, "seminar_next").locator("button").click()
+                wait_for_app(page)
+            assert query_params(page).get("slide", "1") == str(number)
+            if number == 2 or 4 <= number <= 20 or number == 22:  # slides with a member map
+                assert widget(page, "seminar_map").count() == 1, f"slide {number} has no map"
+            _wait_for_charts(page)
+            title = widget(page, "seminar_slide").locator("h1").first.inner_text()
+            assert title.strip(), f"slide {number} has no title"
+            titles.append(title)
+            assert f"Slide {number} of {total}" in main_text(page)
+            page.screenshot(path=str(tmp_path / f"slide-{number:02d}-{width}x{height}.png"))
+            _assert_fits(page, f"slide {number} ({title}) at {width}×{height}")
+        assert titles[0] == "French–Swedish Alliance for sustainable urban development"
+        assert "Saint-Brieuc" in titles and "Saint-Brieuc and Malmö" in titles
+        assert widget(page, "seminar_next").locator("button").is_disabled()
+        assert page.blocked_requests == [], "the seminar tried to reach the internet"
+        assert page.page_errors == []
+    finally:
+        context.close()
+
+
+def test_maps_draw_from_the_apps_own_base_map(page, app_server):
+    served: list[str] = []
+    page.on("response", lambda response: served.append(response.url))
+    goto(page, app_server, "/seminar", slide="2")
+    assert page.locator("[data-testid='stMain'] .st-key-seminar_map").count() == 1
+    _wait_for_charts(page)
+    assert any(url.endswith("/app/static/topojson/europe_50m.json") for url in served)
+    markers = page.locator("[data-testid='stMain'] .js-plotly-plot .scattergeo .point")
+    assert markers.count() == 10  # every member city
+    assert page.blocked_requests == []
+
+
+def test_a_bad_slide_number_in_the_address_says_so_and_shows_the_first_slide(page, app_server):
+    goto(page, app_server, "/seminar", slide="999")
+    text = main_text(page)
+    assert "There is no slide “999” (this presentation has 23). Showing the first slide." in text
+    assert widget(page, "seminar_slide").locator("h1").first.inner_text() == (
+        "French–Swedish Alliance for sustainable urban development"
+    )
+    assert "Traceback" not in text
+
+
+def test_take_home_deck_and_calendar_download(page, app_server):
+    goto(page, app_server, "/seminar", slide="7")
+    widget(page, "seminar_files").locator("button").first.click()
+    with page.expect_download() as download_info:
+        widget(page, "seminar_dl_deck").locator("button").click()
+    deck = Presentation(io.BytesIO(Path(download_info.value.path()).read_bytes()))
+    assert len(deck.slides) == 23
+    with page.expect_download() as ics_info:
+        widget(page, "seminar_dl_ics").locator("button").click()
+    calendar = Calendar.from_ical(Path(ics_info.value.path()).read_bytes())
+    assert str(calendar["version"]) == "2.0"
+    assert page.blocked_requests == []
+
+
+def test_calendar_view_shows_the_timeline_offline(page, app_server):
+    goto(page, app_server, "/seminar", view="calendar")
+    _wait_for_charts(page)
+    text = main_text(page)
+    assert "The network's calendar" in text
+    assert "Signing of the French–Swedish strategic partnership" in text
+    points = "[data-testid='stMain'] .js-plotly-plot .scatterlayer .point"
+    page.wait_for_selector(points, state="attached")
+    assert page.locator(points).count() == 1  # the seeded 2017 partnership
+    assert page.blocked_requests == []
+
+
+def test_slides_pass_automated_accessibility_checks(page, app_server):
+    for slide in ("1", "2", "7"):
+        goto(page, app_server, "/seminar", slide=slide)
+        _wait_for_charts(page)
+        violations = axe_violations(page, exclude=(".js-plotly-plot",))
+        assert violations == [], f"slide {slide}:\n{format_violations(violations)}"
