@@ -107,6 +107,24 @@ class SlideOptions:
 
 # --- small helpers ----------------------------------------------------------------
 
+# Derived tables of one network snapshot, shared by every slide built from it.
+# Keyed on the identity of the frames they come from (frames are read-only),
+# and checked against them, so a new snapshot never gets a stale table.
+_MEMO: dict[tuple, tuple[tuple[object, ...], object]] = {}
+_MEMO_MAX = 64
+
+
+def _memo(kind: str, frames: tuple[object, ...], extra: object, compute):  # noqa: ANN001, ANN202
+    key = (kind, tuple(id(f) for f in frames), extra)
+    hit = _MEMO.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], frames, strict=True)):
+        return hit[1]
+    value = compute()
+    if len(_MEMO) >= _MEMO_MAX:
+        _MEMO.clear()
+    _MEMO[key] = (frames, value)
+    return value
+
 
 def content_line(row: pd.Series | dict, field_name: str, lang: str) -> Line:
     """Content ``field_name`` of a row in ``lang`` (translation or source), as a slide line."""
@@ -138,38 +156,67 @@ def _cap(lines: list[Line], lang: str, limit: int = MAX_LINES_PER_SECTION) -> tu
 
 def ongoing_projects(network: Network) -> pd.DataFrame:
     """Projects with status ``ongoing`` (the network is about ongoing work), by city then title."""
-    frame = network.projects[network.projects["status"] == "ongoing"]
-    return frame.sort_values(["city_name", "title"], kind="stable")
+    def compute() -> pd.DataFrame:
+        frame = network.projects[network.projects["status"] == "ongoing"]
+        return frame.sort_values(["city_name", "title"], kind="stable")
+
+    return _memo("ongoing", (network.projects,), None, compute)
 
 
 def offers_by_city(network: Network) -> dict[int, set[int]]:
     """City id -> ids of the themes it offers (tagged on one of its ongoing projects)."""
-    ongoing = ongoing_projects(network)[["id", "city_id"]]
-    tagged = ongoing.merge(network.project_themes, left_on="id", right_on="project_id")
-    result: dict[int, set[int]] = {int(c): set() for c in network.cities["id"]}
-    for city_id, theme_id in zip(tagged["city_id"], tagged["theme_id"], strict=True):
-        result.setdefault(int(city_id), set()).add(int(theme_id))
-    return result
+    def compute() -> dict[int, set[int]]:
+        ongoing = ongoing_projects(network)[["id", "city_id"]]
+        tagged = ongoing.merge(network.project_themes, left_on="id", right_on="project_id")
+        result: dict[int, set[int]] = {int(c): set() for c in network.cities["id"]}
+        for city_id, theme_id in zip(tagged["city_id"], tagged["theme_id"], strict=True):
+            result.setdefault(int(city_id), set()).add(int(theme_id))
+        return result
+
+    return _memo("offers", (network.projects, network.project_themes, network.cities), None, compute)
 
 
 def seeks_by_city(network: Network) -> dict[int, set[int]]:
     """City id -> ids of the themes it has declared it wants to learn about."""
-    result: dict[int, set[int]] = {int(c): set() for c in network.cities["id"]}
-    for city_id, theme_id in zip(network.seeks["city_id"], network.seeks["theme_id"], strict=True):
-        result.setdefault(int(city_id), set()).add(int(theme_id))
-    return result
+    def compute() -> dict[int, set[int]]:
+        result: dict[int, set[int]] = {int(c): set() for c in network.cities["id"]}
+        for city_id, theme_id in zip(network.seeks["city_id"], network.seeks["theme_id"], strict=True):
+            result.setdefault(int(city_id), set()).add(int(theme_id))
+        return result
+
+    return _memo("seeks", (network.seeks, network.cities), None, compute)
 
 
 def _theme_names(network: Network, theme_ids: Iterable[int], lang: str) -> dict[str, list[Line]]:
     """Framework -> localized theme names, in the catalogue's framework and position order."""
-    ids = set(theme_ids)
-    themes = network.themes[network.themes["id"].isin(ids)]
+    ids = set(int(i) for i in theme_ids)
     grouped: dict[str, list[Line]] = {}
-    for framework in FRAMEWORK_ORDER:
-        rows = themes[themes["framework"] == framework].sort_values(["position", "id"])
-        if not rows.empty:
-            grouped[framework] = [content_line(r, "name", lang) for _, r in rows.iterrows()]
+    for entry in _theme_table(network, lang):
+        if entry.id in ids:
+            grouped.setdefault(entry.framework, []).append(entry.name)
     return grouped
+
+
+@dataclass(frozen=True)
+class _ThemeEntry:
+    id: int
+    framework: str
+    position: int
+    name: Line
+
+
+def _theme_table(network: Network, lang: str) -> tuple[_ThemeEntry, ...]:
+    """Every theme with its name in ``lang``, in framework then position order (computed once per snapshot)."""
+
+    def compute() -> tuple[_ThemeEntry, ...]:
+        order = {f: i for i, f in enumerate(FRAMEWORK_ORDER)}
+        entries = [
+            _ThemeEntry(int(r["id"]), str(r["framework"]), int(r["position"]), content_line(r, "name", lang))
+            for _, r in network.themes.iterrows()
+        ]
+        return tuple(sorted(entries, key=lambda e: (order.get(e.framework, len(order)), e.position, e.id)))
+
+    return _memo("themes", (network.themes,), lang, compute)
 
 
 def theme_lines(network: Network, theme_ids: Iterable[int], lang: str) -> list[Line]:
@@ -196,22 +243,17 @@ def compact_theme_lines(network: Network, theme_ids: Iterable[int], lang: str) -
     Lenses (recommendations, resilience capitals, territory, SDG) are short
     words on a single line, so a city with many tags still fits on a slide.
     """
-    ids = set(theme_ids)
-    themes = network.themes[network.themes["id"].isin(ids)]
-    lines = []
-    for framework in MAIN_FRAMEWORKS:
-        for _, row in themes[themes["framework"] == framework].sort_values(["position", "id"]).iterrows():
-            name = content_line(row, "name", lang)
-            lines.append(Line(headline(name.text), name.source_lang))
+    ids = set(int(i) for i in theme_ids)
+    chosen = [entry for entry in _theme_table(network, lang) if entry.id in ids]
+    lines = [
+        Line(headline(e.name.text), e.name.source_lang) for e in chosen if e.framework in MAIN_FRAMEWORKS
+    ]
     lenses = []
-    for framework in FRAMEWORK_ORDER:
-        if framework in MAIN_FRAMEWORKS:
-            continue
-        for _, row in themes[themes["framework"] == framework].sort_values(["position", "id"]).iterrows():
-            if framework == "alliance_recommendation":
-                lenses.append(t("seminar.lens.recommendation", lang, n=int(row["position"])))
-            else:
-                lenses.append(headline(content_line(row, "name", lang).text))
+    for entry in chosen:
+        if entry.framework == "alliance_recommendation":
+            lenses.append(t("seminar.lens.recommendation", lang, n=entry.position))
+        elif entry.framework not in MAIN_FRAMEWORKS:
+            lenses.append(headline(entry.name.text))
     if lenses:
         lines.append(Line(t("seminar.labelled", lang, label=t("seminar.lenses", lang), value=" · ".join(lenses))))
     return lines

@@ -133,7 +133,6 @@ STRINGS = {
     "seminar.download.network_pdf": {"en": "Network one-pager (PDF)", "fr": "Fiche du réseau (PDF)", "sv": "Nätverket på en sida (PDF)"},
     "seminar.download.city_pdf": {"en": "One-pager for {city} (PDF)", "fr": "Fiche de {city} (PDF)", "sv": "{city} på en sida (PDF)"},
     "seminar.download.city": {"en": "City one-pager", "fr": "Fiche d'une ville", "sv": "En stad på en sida"},
-    "seminar.download.prepare": {"en": "Prepare the files", "fr": "Préparer les documents", "sv": "Förbered filerna"},
     "seminar.download.ics": {"en": "Upcoming events (.ics)", "fr": "Événements à venir (.ics)", "sv": "Kommande evenemang (.ics)"},
     "seminar.empty": {
         "en": "The network has no member city yet: add cities on the Manage page.",
@@ -152,7 +151,6 @@ STRINGS = {
     "onepager.members": {"en": "Member cities", "fr": "Villes membres", "sv": "Medlemsstäder"},
     "onepager.upcoming": {"en": "Upcoming events", "fr": "Événements à venir", "sv": "Kommande evenemang"},
     "onepager.generated": {"en": "Generated on {date} from the AFUS dashboard.", "fr": "Généré le {date} depuis le tableau de bord AFUS.", "sv": "Skapad {date} från AFUS instrumentpanel."},
-    "onepager.untranslated": {"en": "[{lang_code}]", "fr": "[{lang_code}]", "sv": "[{lang_code}]"},
     # --- calendar ---------------------------------------------------------------------
     "calendar.title": {"en": "The network's calendar", "fr": "Le calendrier du réseau", "sv": "Nätverkets kalender"},
     "calendar.upcoming": {"en": "Upcoming", "fr": "À venir", "sv": "Kommande"},
