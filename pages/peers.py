@@ -58,8 +58,10 @@ def _project_links(projects: tuple[peer_view.ProjectRef, ...]) -> None:
         )
 
 
-def _sentences(sentences: tuple[str, ...]) -> None:
-    st.markdown("\n".join(f"- {ui.escape_markdown(s)}" for s in sentences))
+def _sentences(sentences: tuple[str, ...], title: str | None = None) -> None:
+    """A bulleted list of plain sentences (escaped), under an optional bold title; one element."""
+    lines = [f"**{ui.escape_markdown(title)}**", ""] if title else []
+    st.markdown("\n".join(lines + [f"- {ui.escape_markdown(s)}" for s in sentences]))
 
 
 def _peer_card(card: peer_view.PeerCard, city_slug: str) -> None:
@@ -70,8 +72,7 @@ def _peer_card(card: peer_view.PeerCard, city_slug: str) -> None:
             caption += " · " + ui.tr("peers.cross_country", factor=format_number(card.country_factor, ui.lang()))
         st.caption(caption)
         st.progress(card.share, text=ui.tr("peers.score", score=_score(card.score)))
-        st.markdown(f"**{ui.tr('peers.reasons')}**")
-        _sentences(card.sentences)
+        _sentences(card.sentences, title=ui.tr("peers.reasons"))
         if card.projects:
             st.markdown(f"**{ui.tr('peers.projects')}**")
             _project_links(card.projects)
