@@ -105,6 +105,14 @@ def test_shared_link_restores_the_comparison(app_server, page) -> None:  # noqa:
     assert_healthy(page)
 
 
+def test_shared_link_in_french(app_server, page) -> None:  # noqa: ANN001
+    goto(page, app_server, "/peers", city="saint-brieuc", lang="fr", **{"with": "malmo"})
+    text = main_text(page)
+    assert "Saint-Brieuc et Malmö côte à côte" in text
+    assert "Villes les mieux assorties à Saint-Brieuc" in text
+    assert_healthy(page)
+
+
 def test_peer_finder_in_french_from_the_navigation(app_server, page) -> None:  # noqa: ANN001
     goto(page, app_server, "/", lang="fr")
     page.locator("[data-testid='stSidebarNav'] a").filter(has_text="Villes pairs").click()
