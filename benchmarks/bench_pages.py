@@ -40,21 +40,31 @@ TARGETS = {
 
 @dataclass(frozen=True)
 class Interaction:
-    """One filter change on a page: ``kind`` is "text" (type, press Enter) or "select" (pick an option)."""
+    """One filter change on a page: type into widget ``key`` and press Enter.
+
+    For a text box that submits the text; for a select box it picks the
+    first option matching the typed text. ``values`` alternate between
+    repetitions so that every Enter is a real change.
+    """
 
     url_path: str
-    kind: str
-    value: str = ""
-    query: str = ""
+    key: str
+    kind: str  # "text" or "select"
+    values: tuple[str, str]
 
 
 # The filter a user changes first on each page (see the shared URL contracts).
 INTERACTIONS = (
-    Interaction("projects", "text", value="circul"),
-    Interaction("cities", "select"),
-    Interaction("peers", "select"),
-    Interaction("themes", "select"),
+    Interaction("projects", "projects_q", "text", ("circul", "renov")),
+    Interaction("cities", "cities_country", "select", ("Swe", "Fra")),
+    Interaction("peers", "peers_city", "select", ("Malm", "Ume")),
+    Interaction("themes", "themes_city", "select", ("Malm", "Ume")),
 )
+# The same two kinds of change on the minimal page.
+FLOOR_INTERACTIONS = {
+    "text": Interaction("", "q", "text", ("item 1", "item 2")),
+    "select": Interaction("", "group", "select", ("eve", "odd")),
+}
 
 
 QUICK_PAGES = ("/", "/projects")
@@ -138,35 +148,19 @@ def _short_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {first[:200]}"
 
 
-def _fill_text(page, value: str) -> None:  # noqa: ANN001
-    box = page.locator('[data-testid="stMain"] [data-testid="stTextInput"] input').first
-    box.fill(value, timeout=WIDGET_TIMEOUT_MS)
-
-
-def _open_select(page):  # noqa: ANN001, ANN202
-    page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first.click(timeout=WIDGET_TIMEOUT_MS)
-    options = page.locator('[role="option"]')
-    options.first.wait_for(timeout=WIDGET_TIMEOUT_MS)
-    return options
-
-
-def interaction_ms(browser, url: str, kind: str, value: str, reps: int) -> Samples:  # noqa: ANN001
-    """Time from committing a filter change to the rerun having finished, ``reps`` times."""
+def interaction_ms(browser, url: str, spec: Interaction, reps: int) -> Samples:  # noqa: ANN001
+    """Time from pressing Enter in ``spec``'s widget to the rerun having finished, ``reps`` times."""
     context = browser.new_context()
     samples = Samples()
     try:
         page = context.new_page()
         page.goto(url, wait_until="commit")
         harness.wait_ready(page)
+        box = page.locator(f".st-key-{spec.key} input").first
         for n in range(reps):
-            if kind == "text":
-                # Alternate the value so every Enter is a real change.
-                _fill_text(page, value if n % 2 == 0 else value[:-1])
-                samples.add(harness.time_rerun(page, lambda: page.keyboard.press("Enter")))
-            else:
-                options = _open_select(page)
-                pick = options.nth(1 + n % max(1, min(options.count() - 1, 3)))
-                samples.add(harness.time_rerun(page, pick.click))
+            box.click(timeout=WIDGET_TIMEOUT_MS)
+            box.fill(spec.values[n % 2], timeout=WIDGET_TIMEOUT_MS)
+            samples.add(harness.time_rerun(page, lambda: page.keyboard.press("Enter")))
     finally:
         context.close()
     return samples
@@ -195,14 +189,14 @@ def browser_times(app_url: str, empty_url: str, minimal_url: str, reps: int, bro
         for _ in range(reps):
             samples.add(harness.time_ready(browser, app_url + label, timeout_ms=PAGE_TIMEOUT_MS))
         out["pages"][label] = {**samples.summary(), "ratio": ratio(samples.median, floor.median)}
-    kinds = {spec.kind for spec in interaction_list(quick)}
-    floors = {kind: interaction_ms(browser, minimal_url, kind, "item 1", reps) for kind in sorted(kinds)}
+    kinds = sorted({spec.kind for spec in interaction_list(quick)})
+    floors = {kind: interaction_ms(browser, minimal_url, FLOOR_INTERACTIONS[kind], reps) for kind in kinds}
     out["floor_minimal_page"] = {kind: s.summary() for kind, s in floors.items()}
     for spec in interaction_list(quick):
-        label = f"/{spec.url_path} ({spec.kind})"
+        label = f"/{spec.url_path} ({spec.key})"
         try:
-            samples = interaction_ms(browser, f"{app_url}/{spec.url_path}", spec.kind, spec.value, reps)
-        except Exception as exc:  # a page without that filter yet: reported, not fatal
+            samples = interaction_ms(browser, f"{app_url}/{spec.url_path}", spec, reps)
+        except Exception as exc:  # a page without that widget: reported, not fatal
             out["interactions"][label] = {"error": _short_error(exc)}
             continue
         out["interactions"][label] = {

@@ -35,5 +35,5 @@ def test_bench_pages_quick_prints_figures_and_ratios() -> None:
     for label in ("/", "/projects"):
         assert server["pages"][label]["ratio"] > 0, server["pages"][label]
         assert browser["pages"][label]["ratio"] > 0, browser["pages"][label]
-    assert browser["interactions"]["/projects (text)"]["ratio"] > 0
+    assert browser["interactions"]["/projects (projects_q)"]["ratio"] > 0
     assert isinstance(result["misses"], list)
