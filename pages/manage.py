@@ -144,11 +144,20 @@ def pick_item(kind: str) -> dict | None:
     if not options:
         return None
     new_label = ui.tr(f"manage.new.{kind}") if kind != "seeks" else ""
+    widget_key, current_key = f"manage_pick_{kind}", f"manage_current_{kind}"
     pending = st.session_state.pop(f"manage_pick_next_{kind}", None)
-    if pending in options:  # set after a creation, before the widget exists on this rerun
-        st.session_state[f"manage_pick_{kind}"] = pending
+    if pending is not None:  # just created: open it
+        st.session_state[current_key] = pending
+    # The pick list's labels change (e.g. "archived"), which makes Streamlit re-create the widget:
+    # keep the item open across that from our own key.
+    if st.session_state.get(current_key) in options:
+        st.session_state[widget_key] = st.session_state[current_key]
+
+    def remember() -> None:
+        st.session_state[current_key] = st.session_state[widget_key]
+
     chosen = st.selectbox(
-        ui.tr(f"manage.pick.{kind}"), options, key=f"manage_pick_{kind}",
+        ui.tr(f"manage.pick.{kind}"), options, key=widget_key, on_change=remember,
         format_func=lambda i: new_label if i == NEW else labels.get(i, str(i)),
     )
     seen = st.session_state.get(seen_key(kind))
