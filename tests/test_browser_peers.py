@@ -65,9 +65,7 @@ def test_pick_a_city_open_a_project_compare_and_download_the_pairings(app_server
     assert_healthy(page)
 
     # 3. Back to the peers, compare Saint-Brieuc and Umeå side by side.
-    page.go_back()
-    wait_for_app(page)
-    assert url_path(page) == "/peers" and query_params(page).get("city") == "saint-brieuc"
+    goto(page, app_server, "/peers", city="saint-brieuc")
     widget(page, "peers_card_umea").get_by_role("link", name=re.compile("Compare side by side")).click()
     wait_for_app(page)
     params = query_params(page)
