@@ -120,3 +120,9 @@ def stale_contacts(engine: Engine, today: dt.date | None = None, max_age_days: i
             if (cname or cemail) and is_stale(checked, today, max_age_days):
                 out.append(StaleContact("project", pid, slug, title, city_slug, cname, cemail, checked))
     return sorted(out, key=lambda c: (c.checked is not None, c.checked or dt.date.min, c.label))
+
+
+def since_last_seminar(events: list[tuple[str, dt.date | None]], today: dt.date, fallback_days: int = 90) -> dt.date:
+    """The start of the latest seminar held by ``today`` (from ``(kind, start_date)`` pairs), else ``fallback_days`` ago."""
+    held = [when for kind, when in events if kind == "seminar" and when is not None and when <= today]
+    return max(held) if held else today - dt.timedelta(days=fallback_days)

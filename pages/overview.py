@@ -5,8 +5,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from afus import browse, charts, ui
-from afus.i18n import format_number
+from afus import browse, charts, history, ui
+from afus.i18n import format_date, format_number
 
 lang = ui.lang()
 network = ui.network()
@@ -111,3 +111,40 @@ for heading, events in ((ui.tr("browse.overview.upcoming"), agenda.upcoming), (u
         ui.text(browse.event_label(event, lang), fallback_note=ui.content(event, "title"))
         if event["location"]:
             st.caption(ui.escape_markdown(ui.tr("browse.event_place", place=event["location"])))
+
+# --- keeping the content alive: what changed, contacts to check (coordinator workspace) ----
+st.header(ui.tr("history.overview.title"))
+seminar_dates = [(kind, when) for kind, when in zip(network.events["kind"], network.events["start_date"]) if pd.notna(when)]
+since = st.date_input(
+    ui.tr("history.since"), value=history.since_last_seminar(seminar_dates, dt.date.today()), key="overview_changes_since",
+    format="YYYY-MM-DD", help=ui.tr("history.overview.since_help"), min_value=dt.date(1990, 1, 1),
+) or dt.date.today()
+changes = history.changes_since(ui.engine(), since, limit=200)
+st.subheader(ui.tr("history.overview.changes", date=format_date(since, lang), count=len(changes)))
+if changes:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                ui.tr("history.when"): [c.at.strftime("%Y-%m-%d") for c in changes],
+                ui.tr("history.kind"): [ui.tr(f"manage.section.{c.kind}") for c in changes],
+                ui.tr("history.item"): [c.item_label for c in changes],
+                ui.tr("history.action"): [ui.tr(f"history.action.{c.action}") for c in changes],
+            }
+        ),
+        hide_index=True,
+    )
+stale = history.stale_contacts(ui.engine())
+st.subheader(ui.tr("history.stale.title", count=len(stale)))
+if stale:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                ui.tr("history.item"): [c.label for c in stale],
+                ui.tr("field.contact_name"): [c.contact_name for c in stale],
+                ui.tr("field.contact_checked"): [format_date(c.checked, lang) if c.checked else ui.tr("history.stale.never") for c in stale],
+            }
+        ),
+        hide_index=True,
+    )
+else:
+    st.caption(ui.tr("history.stale.none"))

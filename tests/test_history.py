@@ -68,3 +68,10 @@ def test_changed_fields_is_pure_and_ignores_the_version():
     assert history.is_stale(None, dt.date(2026, 1, 1))
     assert not history.is_stale(dt.date(2025, 1, 1), dt.date(2026, 1, 1))
     assert history.is_stale(dt.date(2024, 12, 31), dt.date(2026, 1, 1))
+
+
+def test_since_last_seminar_defaults_to_the_latest_seminar_held():
+    today = dt.date(2026, 6, 1)
+    events = [("seminar", dt.date(2025, 10, 2)), ("seminar", dt.date(2026, 9, 1)), ("webinar", dt.date(2026, 5, 1)), ("seminar", None)]
+    assert history.since_last_seminar(events, today) == dt.date(2025, 10, 2)
+    assert history.since_last_seminar([("partnership", dt.date(2017, 11, 17))], today) == dt.date(2026, 3, 3)

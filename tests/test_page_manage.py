@@ -269,3 +269,19 @@ def test_history_section_lists_changes_and_stale_contacts(accounts):
     assert "Per" in set(changes["After"])
     stale = _frame(at, "Contact name", "Contact last checked")
     assert list(stale["Contact name"]) == ["Per"]
+
+
+def test_overview_lists_changes_since_a_date_and_contacts_to_check(accounts):
+    form = editing.form_from_snapshot("project", editing.load_item(accounts, "project", 1))
+    form.contact_name = "Per <b>Persson</b>"
+    editing.save_project(accounts, OP, form, item_id=1, seen_version=1)
+    at = run_page("pages/overview.py", lang="fr")
+    assert not at.exception
+    text = _plain(all_text(at))
+    assert "Garder le contenu à jour" in text
+    assert "Contacts non vérifiés depuis plus d'un an (1)" in text
+    changes = _frame(at, "Élément", "Quoi")
+    assert list(changes["Quoi"]) == ["modification"]
+    contacts = _frame(at, "Nom du contact")
+    assert list(contacts["Nom du contact"]) == ["Per <b>Persson</b>"]  # a table cell: shown as text
+    assert list(contacts["Contact vérifié le"]) == ["jamais"]

@@ -427,4 +427,15 @@ STRINGS = {
     "accounts.enable": {"en": "Enable", "fr": "Réactiver", "sv": "Aktivera"},
     "accounts.set_password": {"en": "Set the password", "fr": "Définir le mot de passe", "sv": "Ange lösenordet"},
     "accounts.changed": {"en": "Account {name} changed.", "fr": "Compte {name} modifié.", "sv": "Kontot {name} har ändrats."},
+    "history.overview.title": {"en": "Keeping the content alive", "fr": "Garder le contenu à jour", "sv": "Hålla innehållet aktuellt"},
+    "history.overview.changes": {
+        "en": "What changed since {date}: {count}",
+        "fr": "Ce qui a changé depuis le {date} : {count}",
+        "sv": "Vad som ändrats sedan {date}: {count}",
+    },
+    "history.overview.since_help": {
+        "en": "By default, since the start of the latest seminar (or the last 90 days).",
+        "fr": "Par défaut, depuis le début du dernier séminaire (ou les 90 derniers jours).",
+        "sv": "Som standard sedan starten av det senaste seminariet (eller de senaste 90 dagarna).",
+    },
 }
