@@ -21,6 +21,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from sqlalchemy import Engine, Table, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from afus import auth
@@ -505,9 +506,14 @@ def _write_seeks(session: Session, actor_name: str, values: dict, seen_version: 
 
 def save(engine: Engine, actor: auth.Actor, kind: str, form: Any, *, item_id: int | None = None, seen_version: int | None = None) -> Saved:
     """Create (``item_id`` None) or update an item; the update must carry the version the coordinator saw."""
-    with write_session(engine) as session:
-        actor_name = auth.require_role(session, actor)
-        return write_form(session, actor_name, kind, form, item_id=item_id, seen_version=seen_version)
+    try:
+        with write_session(engine) as session:
+            actor_name = auth.require_role(session, actor)
+            return write_form(session, actor_name, kind, form, item_id=item_id, seen_version=seen_version)
+    except IntegrityError as exc:
+        # Only a simultaneous save can get past the checks above (PostgreSQL has no store-wide
+        # write lock): the store's unique constraints refused it, and nothing was written.
+        raise Invalid([FieldError("slug", "validation.simultaneous")]) from exc
 
 
 def save_project(engine: Engine, actor: auth.Actor, form: ProjectForm, *, item_id: int | None = None, seen_version: int | None = None) -> Saved:

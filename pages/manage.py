@@ -19,7 +19,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from afus import auth, editing, exports, history, imports, ui
+from afus import auth, db, editing, exports, history, imports, ui
 from afus.gazetteer import places_by_name
 from afus.i18n import LANG_NAMES, LANGS, format_date, format_number, t
 from afus.models import COUNTRIES, EVENT_KINDS, FRAMEWORKS, ROLES, STATUSES
@@ -514,22 +514,30 @@ def import_section(user) -> None:  # noqa: ANN001
             st.success(ui.escape_markdown(imports.summary(result, ui.lang())), icon=":material/check_circle:")
 
 
+@st.cache_data(max_entries=6, show_spinner=False)
+def export_file(kind: str, url: str, version: int) -> bytes:
+    """One export, built once per data version (every write bumps it)."""
+    builder = {"csv": exports.export_csv_zip, "xlsx": exports.export_xlsx, "json": exports.export_json}[kind]
+    return builder(ui.engine())
+
+
 def export_section() -> None:
     st.markdown(ui.escape_markdown(ui.tr("io.export.help")))
-    engine = ui.engine()
+    version = db.data_version(ui.engine())
+    url = db.database_url()
     stamp = dt.date.today().isoformat()
     col1, col2, col3 = st.columns(3)
     col1.download_button(
-        ui.tr("io.export.csv"), exports.export_csv_zip(engine), file_name=f"afus-{stamp}.zip", mime="application/zip",
+        ui.tr("io.export.csv"), export_file("csv", url, version), file_name=f"afus-{stamp}.zip", mime="application/zip",
         key="manage_export_csv", icon=":material/folder_zip:", on_click="ignore",
     )
     col2.download_button(
-        ui.tr("io.export.xlsx"), exports.export_xlsx(engine), file_name=f"afus-{stamp}.xlsx",
+        ui.tr("io.export.xlsx"), export_file("xlsx", url, version), file_name=f"afus-{stamp}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="manage_export_xlsx",
         icon=":material/table:", on_click="ignore",
     )
     col3.download_button(
-        ui.tr("io.export.json"), exports.export_json(engine), file_name=f"afus-{stamp}.json", mime="application/json",
+        ui.tr("io.export.json"), export_file("json", url, version), file_name=f"afus-{stamp}.json", mime="application/json",
         key="manage_export_json", icon=":material/data_object:", on_click="ignore",
     )
 

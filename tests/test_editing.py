@@ -223,3 +223,59 @@ def test_twenty_writers_in_parallel_threads(engine, users):
         audits = s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.kind == "project"))
     assert titles == {f"Projet parallèle {n}" for n in range(20)}
     assert audits == 20
+
+
+def test_the_write_layer_on_postgresql(pg_url):
+    """Same guarantees on PostgreSQL: versioned updates, conflict, audit, all-or-nothing import, parallel writers."""
+    from afus import imports, schema, seed
+
+    pg = db.make_engine(pg_url)
+    try:
+        schema.upgrade(pg)
+        seed.seed(pg)
+        pid = _project_id(pg, GRILLE)
+        seen = editing.load_item(pg, "project", pid)
+        form = editing.form_from_snapshot("project", seen)
+        form.summary = "Première écriture 🚲"
+        editing.save_project(pg, OP, form, item_id=pid, seen_version=seen["version"])
+        form.summary = "Seconde écriture"
+        with pytest.raises(editing.Conflict) as conflict:
+            editing.save_project(pg, OP, form, item_id=pid, seen_version=seen["version"])
+        assert conflict.value.theirs["summary"] == "Première écriture 🚲"
+        assert editing.load_item(pg, "project", pid)["summary"] == "Première écriture 🚲"
+
+        before = _counts(pg)
+        bad = b"title,city\nBon,paris\n,paris\n"
+        with pytest.raises(imports.ImportFailed):
+            imports.apply(pg, OP, "projects.csv", bad)
+        assert _counts(pg) == before
+
+        errors: list[BaseException] = []
+
+        def write(n: int) -> None:
+            try:
+                editing.save_project(pg, OP, ProjectForm(title=f"PG parallèle {n}", city="paris"))
+            except BaseException as exc:  # noqa: BLE001
+                errors.append(exc)
+
+        threads = [threading.Thread(target=write, args=(n,)) for n in range(20)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(timeout=120)
+        assert errors == []
+        with Session(pg) as s:
+            assert s.scalar(select(func.count()).select_from(Project).where(Project.title.like("PG parallèle %"))) == 20
+            assert s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.kind == "project")) == 21
+    finally:
+        pg.dispose()
+
+
+def test_a_save_refused_by_the_stores_constraints_is_a_message(engine, users, monkeypatch):
+    # As if a simultaneous save had passed the duplicate check (possible on PostgreSQL).
+    monkeypatch.setattr(editing, "_duplicate_title", lambda *args: False)
+    before = _counts(engine)
+    with pytest.raises(editing.Invalid) as refused:
+        editing.save_project(engine, users["coord"], ProjectForm(title="Expérimentation place de la Grille", city="saint-brieuc"))
+    assert refused.value.messages("en") == ["A colleague saved a similar item at the same moment. Check the list, then save again."]
+    assert _counts(engine) == before

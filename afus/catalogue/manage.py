@@ -197,6 +197,11 @@ STRINGS = {
         "fr": "{label} : « {value} » est inconnu.",
         "sv": "{label}: ”{value}” är okänt.",
     },
+    "validation.simultaneous": {
+        "en": "A colleague saved a similar item at the same moment. Check the list, then save again.",
+        "fr": "Un ou une collègue a enregistré un élément semblable au même moment. Vérifiez la liste, puis enregistrez à nouveau.",
+        "sv": "En kollega sparade en liknande post i samma stund. Kontrollera listan och spara igen.",
+    },
     "validation.bad_slug": {
         "en": "{label} may only have lower-case letters, digits and hyphens.",
         "fr": "Le champ « {label} » ne peut contenir que des minuscules sans accent, des chiffres et des tirets.",
