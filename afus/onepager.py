@@ -114,7 +114,7 @@ def city_onepager(network: Network, city_slug: str, lang: str, today: dt.date) -
     city_id = int(city["id"])
     pdf = _Page(f"{city['name']} — AFUS")
     labels = {c: t(f"country.{c}", lang) for c in ("FR", "SE")}
-    picture = member_map_png(network.cities, labels, highlight_ids=(city_id,), size=(2.2, 3.0))
+    picture = member_map_png(network.cities, labels, highlight_ids=(city_id,), height=3.0)
     pdf.image(picture, x=pdf.w - 15 - 44, y=14, w=44)
 
     pdf.set_right_margin(15 + 48)
@@ -184,7 +184,7 @@ def network_onepager(network: Network, lang: str, today: dt.date) -> bytes:
     pdf = _Page(t("app.network", lang))
     labels = {c: t(f"country.{c}", lang) for c in ("FR", "SE")}
     if not network.cities.empty:
-        pdf.image(member_map_png(network.cities, labels, size=(2.2, 3.0)), x=pdf.w - 15 - 44, y=14, w=44)
+        pdf.image(member_map_png(network.cities, labels, height=3.0), x=pdf.w - 15 - 44, y=14, w=44)
     pdf.set_right_margin(15 + 48)
     pdf.write_block("AFUS", 9, colour=MUTED)
     pdf.write_block(t("app.network", lang), 18, bold=True, colour=ACCENT)

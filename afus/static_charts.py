@@ -26,6 +26,7 @@ BASE_MAP = ROOT / "static" / "topojson" / "europe_50m.json"
 LAND = "#EEF0EA"
 OCEAN = "#DCEBF5"
 BORDER = "#8C8C8C"
+MAP_ASPECT = 1.6
 OFFER_COLOUR = "#1F5F8B"
 SEEK_COLOUR = "#E69F00"
 
@@ -85,6 +86,49 @@ def _visible_rings() -> list[tuple[tuple[float, float], ...]]:
     return visible
 
 
+def map_size(height: float) -> tuple[float, float]:
+    """Figure size (inches) whose shape is exactly the map's frame at ``height`` inches."""
+    (lon0, lon1), (lat0, lat1) = NETWORK_LON_RANGE, NETWORK_LAT_RANGE
+    return (round(height * (lon1 - lon0) / ((lat1 - lat0) * MAP_ASPECT), 3), height)
+
+
+def _map_axes(fig: Figure):  # noqa: ANN202
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(*NETWORK_LON_RANGE)
+    ax.set_ylim(*NETWORK_LAT_RANGE)
+    # Mercator-like stretch at these latitudes keeps shapes familiar.
+    ax.set_aspect(MAP_ASPECT)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return ax
+
+
+@lru_cache(maxsize=4)
+def _base_map_pixels(size: tuple[float, float]):  # noqa: ANN202 (numpy array)
+    """Ocean, land and borders of the network's frame, rendered once per figure size."""
+    import numpy as np
+
+    fig = Figure(figsize=size)
+    canvas = FigureCanvasAgg(fig)
+    ax = _map_axes(fig)
+    ax.set_facecolor(OCEAN)
+    # One collection (not a patch per country): drawn in a fraction of the time.
+    ax.add_collection(
+        PolyCollection(_visible_rings(), closed=True, facecolors=LAND, edgecolors=BORDER, linewidths=0.6),
+        autolim=False,
+    )
+    ax.set_xlim(*NETWORK_LON_RANGE)
+    ax.set_ylim(*NETWORK_LAT_RANGE)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    canvas.draw()
+    # Crop to the axes box so the image covers exactly the map's extent.
+    x0, y0, x1, y1 = (int(round(v)) for v in ax.get_window_extent().extents)
+    pixels = np.asarray(canvas.buffer_rgba())
+    height = pixels.shape[0]
+    return pixels[height - y1 : height - y0, x0:x1].copy()
+
+
 def _png(fig: Figure, dpi: int = 120) -> bytes:
     FigureCanvasAgg(fig)
     buffer = io.BytesIO()
@@ -97,19 +141,19 @@ def member_map_png(
     country_labels: Mapping[str, str],
     *,
     highlight_ids: Sequence[int] = (),
-    size: tuple[float, float] = (4.4, 6.0),
+    height: float = 5.0,
 ) -> bytes:
     """Member cities on France and Sweden as a PNG; ``highlight_ids`` larger, the others faint.
 
-    ``cities`` needs ``id``, ``name``, ``country``, ``latitude``, ``longitude``.
+    ``cities`` needs ``id``, ``name``, ``country``, ``latitude``, ``longitude``;
+    ``height`` is in inches, the width follows from the map's frame.
     """
+    size = map_size(height)
     fig = Figure(figsize=size)
-    ax = fig.add_axes((0, 0, 1, 1))
+    ax = _map_axes(fig)
+    # The base map is drawn once per size and reused as an image: a deck has a map on most slides.
     ax.set_facecolor(OCEAN)
-    # One collection (not a patch per country): a map is drawn in a fraction of the time.
-    ax.add_collection(
-        PolyCollection(_visible_rings(), closed=True, facecolors=LAND, edgecolors=BORDER, linewidths=0.6)
-    )
+    ax.imshow(_base_map_pixels(size), extent=(*NETWORK_LON_RANGE, *NETWORK_LAT_RANGE), aspect=MAP_ASPECT, zorder=0)
     located = cities[cities["latitude"].notna() & cities["longitude"].notna()]
     highlight = {int(i) for i in highlight_ids}
     for country in sorted(set(located["country"])):
@@ -141,10 +185,6 @@ def member_map_png(
                 )
     ax.set_xlim(*NETWORK_LON_RANGE)
     ax.set_ylim(*NETWORK_LAT_RANGE)
-    # Mercator-like stretch at these latitudes keeps shapes familiar.
-    ax.set_aspect(1.6)
-    ax.set_xticks([])
-    ax.set_yticks([])
     if len(located):
         ax.legend(loc="lower right", fontsize=9, framealpha=0.9)
     return _png(fig)
