@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import sys
 import tempfile
 import time
@@ -48,29 +49,37 @@ async def one_session(browser, base_url: str, n: int, start: asyncio.Event) -> d
     """One user's visit; its step times, or the error that stopped it."""
     await start.wait()
     steps: dict[str, float] = {}
+    step = "new_context"
     context = await browser.new_context()
     context.set_default_timeout(STEP_TIMEOUT_MS)
     began = time.perf_counter()
     try:
         page = await context.new_page()
 
+        step = "open_peers"
         t0 = time.perf_counter()
         await page.goto(f"{base_url}/peers", wait_until="commit")
         await _wait_ready(page)
         steps["open_peers"] = time.perf_counter() - t0
 
+        step = "pick_city"
         t0 = time.perf_counter()
         box = page.locator(".st-key-peers_city input")
         await box.click()
-        await box.fill(PEER_CITIES[n % len(PEER_CITIES)][:4])
+        typed = PEER_CITIES[n % len(PEER_CITIES)][:3]
+        await box.fill(typed)
+        # Enter picks the highlighted option: wait until the list has narrowed to the typed text.
+        await page.locator('[role="option"]').filter(has_text=re.compile(typed, re.I)).first.wait_for()
         await _rerun(page, lambda: page.keyboard.press("Enter"))
         steps["pick_city"] = time.perf_counter() - t0
 
+        step = "open_projects"
         t0 = time.perf_counter()
         await page.goto(f"{base_url}/projects", wait_until="commit")
         await _wait_ready(page)
         steps["open_projects"] = time.perf_counter() - t0
 
+        step = "search"
         t0 = time.perf_counter()
         await page.locator(".st-key-projects_q input").fill(SEARCHES[n % len(SEARCHES)])
         await _rerun(page, lambda: page.keyboard.press("Enter"))
@@ -81,7 +90,7 @@ async def one_session(browser, base_url: str, n: int, start: asyncio.Event) -> d
         steps["session"] = time.perf_counter() - began
         return {"ok": True, "steps": steps}
     except Exception as exc:  # counted as a failure, reported with its message
-        return {"ok": False, "error": f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:200]}", "steps": steps}
+        return {"ok": False, "error": f"{step}: {type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:200]}", "steps": steps}
     finally:
         await context.close()
 
