@@ -60,10 +60,6 @@ def test_an_edit_in_one_process_shows_on_the_next_rerun_in_the_other(two_apps, b
     try:
         for name, server in (("a", a), ("b", b)):
             pages[name] = context.new_page()
-            # Open "/" first: until a process has run the entry point once, Streamlit serves
-            # sub-pages in its legacy pages/ mode, without dashboard.py (see test_faults).
-            pages[name].goto(server.url("/"))
-            wait_for_app(pages[name])
             pages[name].goto(server.url("/projects", project=slug, lang="fr"))  # the title as written
             wait_for_app(pages[name])
             assert title in main_text(pages[name])  # both processes have cached this snapshot
