@@ -29,26 +29,28 @@ st.html(
     """
 <style>
 .stMainBlockContainer { padding-top: 3.4rem; padding-bottom: 0.5rem; max-width: 100%; }
-.st-key-seminar_slide { color: #111; }
-.st-key-seminar_slide h1 { font-size: clamp(1.8rem, 5.2vh, 3.6rem); line-height: 1.1; color: #0B3D63; padding: 0 0 0.2em 0; }
-.st-key-seminar_slide h2, .st-key-seminar_slide h3 { font-size: clamp(1.2rem, 3.2vh, 2.2rem); color: #0B3D63; padding: 0.1em 0 0.1em 0; }
+.st-key-seminar_slide h1 { font-size: clamp(1.8rem, 5.2vh, 3.6rem); line-height: 1.1; padding: 0 0 0.2em 0; }
+.st-key-seminar_slide h2, .st-key-seminar_slide h3 { font-size: clamp(1.2rem, 3.2vh, 2.2rem); padding: 0.1em 0 0.1em 0; }
 .st-key-seminar_slide p, .st-key-seminar_slide li { font-size: clamp(0.95rem, 2.35vh, 1.7rem); line-height: 1.3; }
 .st-key-seminar_slide li { margin-bottom: 0.15em; }
-.st-key-seminar_slide [data-testid="stCaptionContainer"], .st-key-seminar_slide [data-testid="stCaptionContainer"] p { font-size: clamp(0.9rem, 2.1vh, 1.4rem); color: #333 !important; opacity: 1 !important; }
-.st-key-seminar_slide [data-testid="stMetricValue"], .st-key-seminar_slide [data-testid="stMetricValue"] * { font-size: clamp(1.6rem, 5vh, 3.4rem); color: #0B3D63; line-height: 1.1; }
-.st-key-seminar_slide [data-testid="stMetricLabel"] p { font-size: clamp(0.9rem, 2.1vh, 1.4rem); color: #222; }
+.st-key-seminar_slide [data-testid="stCaptionContainer"] p { font-size: clamp(0.9rem, 2.1vh, 1.4rem); }
+.st-key-seminar_slide .st-key-seminar_chart [data-testid="stCaptionContainer"] p,
+.st-key-seminar_slide .st-key-seminar_chart summary p { font-size: 0.95rem; }
+.st-key-seminar_slide .st-key-seminar_chart [data-testid="stExpander"] { margin-bottom: 0; }
+.st-key-seminar_slide [data-testid="stMetricValue"], .st-key-seminar_slide [data-testid="stMetricValue"] * { font-size: clamp(1.6rem, 5vh, 3.4rem); line-height: 1.1; }
+.st-key-seminar_slide [data-testid="stMetricLabel"] p { font-size: clamp(0.9rem, 2.1vh, 1.4rem); }
 .st-key-seminar_title_slide { text-align: center; padding-top: 12vh; }
 .st-key-seminar_title_slide h1 { font-size: clamp(2.2rem, 7vh, 4.6rem); }
-.st-key-seminar_toolbar button p { font-size: clamp(1rem, 2.4vh, 1.5rem); font-weight: 600; }
-.st-key-seminar_view button[data-selected="true"] p { color: #7A0A12; }
+/* Bold and at least 1.2rem: "large text" for contrast in both themes. */
+.st-key-seminar_toolbar button p { font-size: clamp(1.2rem, 2.4vh, 1.5rem); font-weight: 700; }
 .st-key-seminar_counter p { font-size: clamp(1rem, 2.2vh, 1.4rem); margin: 0.35em 0 0 0; text-align: center; }
 </style>
 """
 )
 
 TODAY = dt.date.today()
-MAP_HEIGHT = 420
-SLIDE_CHART_FONT = dict(size=18, color="#111111")
+MAP_HEIGHT = 340
+SLIDE_CHART_FONT = dict(size=17)
 lang = ui.lang()
 network = ui.network()
 country_labels = {c: ui.tr(f"country.{c}") for c in ("FR", "SE")}
@@ -85,13 +87,15 @@ def show_map(slide: Slide) -> None:
     figure = charts.member_map(cities, country_labels, focus_slug=focus, height=MAP_HEIGHT)
     figure.update_traces(textfont_size=18)
     figure.update_layout(font=SLIDE_CHART_FONT)
-    with st.container(key="seminar_map"):
-        st.plotly_chart(
-            figure,
-            config=charts.PLOTLY_CONFIG,
-            key=f"seminar_map_{slide.key}",
-            alt=ui.tr("seminar.glance.cities"),
-        )
+    names = cities.sort_values("name")
+    data = pd.DataFrame(
+        {
+            ui.tr("seminar.chart.city"): names["name"].tolist(),
+            ui.tr("seminar.chart.country"): [country_labels.get(c, c) for c in names["country"]],
+        }
+    )
+    with st.container(key="seminar_map"), st.container(key="seminar_chart"):
+        ui.chart(figure, ui.tr("seminar.chart.map_caption", n=len(cities)), data, key=f"seminar_map_{slide.key}")
 
 
 def show_theme_chart(slide: Slide) -> None:
@@ -103,7 +107,15 @@ def show_theme_chart(slide: Slide) -> None:
         max_label_chars=34,
     )
     figure.update_layout(height=min(MAP_HEIGHT + 40, max(200, 44 * len(rows) + 70)), font=SLIDE_CHART_FONT)
-    st.plotly_chart(figure, config=charts.PLOTLY_CONFIG, key="seminar_theme_chart", alt=ui.tr("seminar.themes.title"))
+    data = pd.DataFrame(
+        {
+            ui.tr("seminar.setting.theme"): [r.name for r in rows],
+            ui.tr("seminar.themes.chart_offers"): [len(r.offered_by) for r in rows],
+            ui.tr("seminar.themes.chart_seeks"): [len(r.sought_by) for r in rows],
+        }
+    )
+    with st.container(key="seminar_chart"):
+        ui.chart(figure, ui.tr("seminar.chart.themes_caption"), data, key="seminar_theme_chart")
 
 
 def show_slide(slide: Slide) -> None:
@@ -326,11 +338,19 @@ def show_calendar() -> None:
     if chosen and chosen not in by_slug:
         st.warning(ui.tr("calendar.unknown_event", slug=chosen))
         chosen = None
-    st.plotly_chart(
+    table = pd.DataFrame(
+        {
+            ui.tr("calendar.date"): [format_date(v.start, lang) if v.start else ui.tr("calendar.undated") for v in views],
+            ui.tr("calendar.kind"): [ui.tr("event." + v.kind) for v in views],
+            ui.tr("calendar.event"): [v.title for v in views],
+            ui.tr("seminar.setting.host"): [v.host for v in views],
+        }
+    )
+    ui.chart(
         calendar.timeline_figure(views, lang, TODAY),
-        config=charts.PLOTLY_CONFIG,
+        ui.tr("calendar.timeline_caption"),
+        table,
         key="seminar_timeline",
-        alt=ui.tr("calendar.title"),
     )
     coming = calendar.upcoming(views, TODAY)
     left, right = st.columns(2, gap="large")
@@ -349,21 +369,16 @@ def show_calendar() -> None:
         st.divider()
         st.header(ui.tr("calendar.event"), anchor=False)
         event_card(by_slug[chosen])
-    table = pd.DataFrame(
-        {
-            ui.tr("calendar.date"): [format_date(v.start, lang) if v.start else ui.tr("calendar.undated") for v in views],
-            ui.tr("calendar.kind"): [ui.tr("event." + v.kind) for v in views],
-            ui.tr("calendar.event"): [v.title for v in views],
-        }
-    )
-    st.dataframe(table, hide_index=True)
 
 
 # --- the page ----------------------------------------------------------------------
 
-VIEWS = ["slides", "calendar"]
-view_changed = ui.bind_to_url("seminar_view", "view", VIEWS, "slides")
-view = st.session_state["seminar_view"]
+view = "calendar" if ui.query_param("view") == "calendar" else "slides"
+
+
+def switch_view() -> None:
+    ui.set_query_param("view", None if view == "calendar" else "calendar")
+    ui.set_query_param("event", None)
 
 options, problems = slides_mod.options_from_params(dict(st.query_params), network, TODAY)
 for problem in problems:
@@ -397,14 +412,11 @@ with st.container(key="seminar_toolbar", horizontal=True, vertical_alignment="ce
             on_click=go_to,
             args=(index + 2,),
         )
-    st.segmented_control(
-        ui.tr("seminar.view.label"),
-        VIEWS,
+    st.button(
+        ui.tr("seminar.view.slides" if view == "calendar" else "seminar.view.calendar"),
         key="seminar_view",
-        format_func=lambda v: ui.tr(f"seminar.view.{v}"),
-        on_change=view_changed,
-        label_visibility="collapsed",
-        required=True,
+        icon=":material/slideshow:" if view == "calendar" else ":material/calendar_month:",
+        on_click=switch_view,
     )
     with st.popover(ui.tr("seminar.settings"), icon=":material/tune:", key="seminar_settings"):
         settings(options, unpicked)

@@ -89,9 +89,25 @@ STRINGS = {
         "sv": "Varför {a} och {b}:",
     },
     # --- page -------------------------------------------------------------------------
-    "seminar.view.slides": {"en": "Slides", "fr": "Diapositives", "sv": "Bilder"},
+    "seminar.view.slides": {"en": "Back to the slides", "fr": "Retour aux diapositives", "sv": "Tillbaka till bilderna"},
     "seminar.view.calendar": {"en": "Calendar", "fr": "Calendrier", "sv": "Kalender"},
-    "seminar.view.label": {"en": "View", "fr": "Affichage", "sv": "Visning"},
+    "seminar.chart.city": {"en": "City", "fr": "Ville", "sv": "Stad"},
+    "seminar.chart.country": {"en": "Country", "fr": "Pays", "sv": "Land"},
+    "seminar.chart.map_caption": {
+        "en": "Map of the member cities shown on this slide ({n}).",
+        "fr": "Carte des villes membres de cette diapositive ({n}).",
+        "sv": "Karta över medlemsstäderna på denna bild ({n}).",
+    },
+    "seminar.chart.themes_caption": {
+        "en": "Number of cities with ongoing work on each theme.",
+        "fr": "Nombre de villes ayant des projets en cours sur chaque thème.",
+        "sv": "Antal städer med pågående arbete inom varje tema.",
+    },
+    "calendar.timeline_caption": {
+        "en": "The network's events on a timeline, one row per kind; the dotted line is today.",
+        "fr": "Les événements du réseau sur une frise, une ligne par type ; la ligne pointillée marque aujourd'hui.",
+        "sv": "Nätverkets evenemang på en tidslinje, en rad per typ; den streckade linjen är i dag.",
+    },
     "seminar.prev": {"en": "◀ Previous", "fr": "◀ Précédente", "sv": "◀ Föregående"},
     "seminar.next": {"en": "Next ▶", "fr": "Suivante ▶", "sv": "Nästa ▶"},
     "seminar.counter": {"en": "Slide {n} of {total}", "fr": "Diapositive {n} sur {total}", "sv": "Bild {n} av {total}"},
