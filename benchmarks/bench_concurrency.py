@@ -39,8 +39,8 @@ async def _wait_ready(page) -> None:  # noqa: ANN001
     await page.wait_for_function(harness.READY_JS, timeout=STEP_TIMEOUT_MS, polling=100)
 
 
-async def _rerun(page, action) -> None:  # noqa: ANN001
-    await page.evaluate(harness.WATCH_RERUN_JS)
+async def _rerun(page, action, ignore: str) -> None:  # noqa: ANN001
+    await page.evaluate(harness.WATCH_RERUN_JS, ignore)
     await action()
     await page.wait_for_function(harness.RERUN_DONE_JS, timeout=STEP_TIMEOUT_MS, polling=100)
 
@@ -68,9 +68,9 @@ async def one_session(browser, base_url: str, n: int, start: asyncio.Event) -> d
         await box.click()
         typed = PEER_CITIES[n % len(PEER_CITIES)][:3]
         await box.fill(typed)
-        # Enter picks the highlighted option: wait until the list has narrowed to the typed text.
-        await page.locator('[role="option"]').filter(has_text=re.compile(typed, re.I)).first.wait_for()
-        await _rerun(page, lambda: page.keyboard.press("Enter"))
+        option = page.locator('[role="option"]').filter(has_text=re.compile(typed, re.I)).first
+        await option.wait_for()
+        await _rerun(page, option.click, ".st-key-peers_city")
         steps["pick_city"] = time.perf_counter() - t0
 
         step = "open_projects"
@@ -82,7 +82,7 @@ async def one_session(browser, base_url: str, n: int, start: asyncio.Event) -> d
         step = "search"
         t0 = time.perf_counter()
         await page.locator(".st-key-projects_q input").fill(SEARCHES[n % len(SEARCHES)])
-        await _rerun(page, lambda: page.keyboard.press("Enter"))
+        await _rerun(page, lambda: page.keyboard.press("Enter"), ".st-key-projects_q")
         steps["search"] = time.perf_counter() - t0
 
         if await page.locator('[data-testid="stException"]').count():

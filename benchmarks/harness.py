@@ -40,21 +40,32 @@ READY_JS = """() => {
   return !!el && el.getBoundingClientRect().height > 0;
 }"""
 
-# Remember whether the script ran since this was installed (set before an action).
-WATCH_RERUN_JS = """() => {
+# Remember whether the script ran since this was installed (set before an action),
+# and what the main area said outside the widget being used: a very fast rerun
+# can go from "running" back to "notRunning" within one render, so a changed
+# page also counts as a rerun (the widget itself changes as one types).
+_MAIN_TEXT_JS = """(ignore) => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stElementContainer"]')]
+    .filter(el => !(ignore && (el.closest(ignore) || el.querySelector(ignore))))
+    .map(el => el.innerText).join('\\n')"""
+
+WATCH_RERUN_JS = """(ignore) => {
   window.__afusRan = false;
+  window.__afusIgnore = ignore;
+  window.__afusBefore = (%s)(ignore);
   const app = document.querySelector('[data-testid="stApp"]');
   if (window.__afusObserver) window.__afusObserver.disconnect();
   window.__afusObserver = new MutationObserver(() => {
     if (app.getAttribute('data-test-script-state') !== 'notRunning') window.__afusRan = true;
   });
   window.__afusObserver.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-}"""
+}""" % _MAIN_TEXT_JS
 
 RERUN_DONE_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
-  return window.__afusRan === true && app.getAttribute('data-test-script-state') === 'notRunning';
-}"""
+  if (app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.querySelector('[data-testid="stMain"] [data-stale="true"]')) return false;
+  return window.__afusRan === true || (%s)(window.__afusIgnore) !== window.__afusBefore;
+}""" % _MAIN_TEXT_JS
 
 
 class PageError(RuntimeError):
@@ -192,9 +203,12 @@ def time_ready(browser, url: str, timeout_ms: float = 60_000) -> float:  # noqa:
         context.close()
 
 
-def time_rerun(page, action: Callable[[], None], timeout_ms: float = 60_000) -> float:  # noqa: ANN001
-    """Milliseconds from ``action`` (e.g. pressing Enter in a filter) to the rerun having finished."""
-    page.evaluate(WATCH_RERUN_JS)
+def time_rerun(page, action: Callable[[], None], timeout_ms: float = 60_000, ignore: str | None = None) -> float:  # noqa: ANN001
+    """Milliseconds from ``action`` (e.g. pressing Enter in a filter) to the rerun having finished.
+
+    ``ignore``: a selector of the widget used, whose own text changes before any rerun.
+    """
+    page.evaluate(WATCH_RERUN_JS, ignore)
     start = time.perf_counter()
     action()
     page.wait_for_function(RERUN_DONE_JS, timeout=timeout_ms, polling="raf")
