@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-PIP := $(VENV)/bin/pip
+PIP := $(PY) -m pip
 PORT ?= 8501
 PYTEST_ARGS ?=
 # Root may install missing system packages; anyone else is told what to install.
