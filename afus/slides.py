@@ -7,7 +7,13 @@ says which chart goes with it; the renderers only lay it out.
 
 Slide keys are stable and readable (``title``, ``glance``, ``themes``,
 ``city:malmo``, ``project:<slug>``, ``pairings``, ``pair:<fr>:<se>``,
-``new``), so a hand-picked order is just a list of keys.
+``projects:more``, ``new``), so a hand-picked order is just a list of keys.
+
+A large network has thousands of ongoing projects: only the
+:data:`MAX_PROJECT_SLIDES` most recently updated (after the country/theme
+filters) get a slide of their own, the others are summarised on one slide.
+:func:`outline` gives the slide list (keys, kinds, titles) without building
+the slides; :func:`build_slide` builds one slide by its key.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pandas as pd
 
@@ -40,6 +47,10 @@ FRAMEWORK_ORDER = (
 MAX_NAMES_PER_LINE = 6
 MAX_LINES_PER_SECTION = 8
 SUMMARY_CHARS = 420
+# Project slides in one deck: a seminar talk holds a few dozen; beyond that the
+# most recently updated ones keep a slide and the rest are summarised.
+MAX_PROJECT_SLIDES = 30
+MORE_PROJECTS_KEY = "projects:more"
 
 
 @dataclass(frozen=True)
@@ -103,6 +114,32 @@ class SlideOptions:
     country: str | None = None  # "FR" or "SE": only that country's city and project slides
     theme_slug: str | None = None  # only cities and projects working on (or seeking) that theme
     picked: tuple[str, ...] = ()  # hand-picked slide keys, in order; empty = every slide
+
+
+@dataclass(frozen=True)
+class SlideRef:
+    """A slide's place in the deck without its content: what the slide list and the counter need."""
+
+    key: str
+    kind: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Outline:
+    """Every slide's key, kind and title in presentation order (before the hand-picked order).
+
+    ``projects_total`` ongoing projects pass the filters; ``projects_shown`` of
+    them have a slide of their own (the rest are on the ``projects:more`` slide).
+    """
+
+    refs: tuple[SlideRef, ...]
+    projects_total: int
+    projects_shown: int
+
+    @property
+    def capped(self) -> bool:
+        return self.projects_shown < self.projects_total
 
 
 # --- small helpers ----------------------------------------------------------------
@@ -320,7 +357,7 @@ def title_slide(network: Network, options: SlideOptions, lang: str) -> Slide:
     return Slide(
         key="title",
         kind="title",
-        title=t("app.network", lang),
+        title=_title_text(lang),
         subtitle=subtitle,
         sections=(Section("", (Line(t("seminar.title.tagline", lang)),)),),
         chart=None,
@@ -484,36 +521,100 @@ def new_since_slide(network: Network, since: dt.date, lang: str) -> Slide:
     return Slide(
         key="new",
         kind="new",
-        title=t("seminar.new.title", lang, date=format_date(since, lang)),
+        title=_new_title(since, lang),
         sections=tuple(sections),
     )
 
 
-def _city_passes(network: Network, city_id: int, options: SlideOptions) -> bool:
-    city = network.cities[network.cities["id"] == city_id].iloc[0]
-    if options.country and city["country"] != options.country:
-        return False
+def cities_shown(network: Network, options: SlideOptions) -> pd.DataFrame:
+    """Member cities with a slide (France then Sweden, by name), after the country/theme filters."""
+    cities = network.cities.sort_values(["country", "name"])
+    if options.country:
+        cities = cities[cities["country"] == options.country]
     if options.theme_slug:
         theme = network.theme_by_slug(options.theme_slug)
         if theme is None:
-            return False
+            return cities.iloc[0:0]
         theme_id = int(theme["id"])
-        return theme_id in offers_by_city(network).get(city_id, set()) or theme_id in seeks_by_city(
-            network
-        ).get(city_id, set())
-    return True
+        offers, seeks = offers_by_city(network), seeks_by_city(network)
+        working = [
+            theme_id in offers.get(int(c), set()) or theme_id in seeks.get(int(c), set()) for c in cities["id"]
+        ]
+        cities = cities[working]
+    return cities
 
 
-def _project_passes(network: Network, project: pd.Series, options: SlideOptions) -> bool:
-    if options.country and project["country"] != options.country:
-        return False
+def projects_passing(network: Network, options: SlideOptions) -> pd.DataFrame:
+    """Ongoing projects (by city then title) in the chosen country and tagged with the chosen theme."""
+    projects = ongoing_projects(network)
+    if options.country:
+        projects = projects[projects["country"] == options.country]
     if options.theme_slug:
         theme = network.theme_by_slug(options.theme_slug)
         if theme is None:
-            return False
-        tagged = network.project_themes[network.project_themes["project_id"] == int(project["id"])]
-        return int(theme["id"]) in set(tagged["theme_id"].astype(int))
-    return True
+            return projects.iloc[0:0]
+        tagged = network.project_themes[network.project_themes["theme_id"] == int(theme["id"])]["project_id"]
+        projects = projects[projects["id"].isin(tagged)]
+    return projects
+
+
+def projects_shown(network: Network, options: SlideOptions) -> pd.DataFrame:
+    """The projects with a slide of their own: all that pass the filters, or the
+    :data:`MAX_PROJECT_SLIDES` most recently updated of them (kept in city then title order)."""
+
+    def compute() -> pd.DataFrame:
+        passing = projects_passing(network, options)
+        if len(passing) <= MAX_PROJECT_SLIDES:
+            return passing
+        recent = passing.sort_values("updated_at", ascending=False, kind="stable", na_position="last")
+        return passing[passing.index.isin(recent.index[:MAX_PROJECT_SLIDES])]
+
+    extra = (options.country, options.theme_slug)
+    return _memo("projects_shown", (network.projects, network.project_themes, network.themes), extra, compute)
+
+
+def more_projects_slide(network: Network, options: SlideOptions, lang: str) -> Slide:
+    """The ongoing projects without a slide of their own, summarised by country and by city."""
+    passing = projects_passing(network, options)
+    shown = projects_shown(network, options)
+    rest = passing[~passing.index.isin(shown.index)]
+    by_country = [
+        Line(t("seminar.labelled", lang, label=t(f"country.{c}", lang), value=format_number(int(n), lang)))
+        for c, n in rest["country"].value_counts().sort_index().items()
+    ]
+    counts = rest.groupby("city_name").size().sort_values(ascending=False, kind="stable")
+    by_city = [
+        Line(t("seminar.labelled", lang, label=str(name), value=format_number(int(n), lang)))
+        for name, n in counts.head(MAX_LINES_PER_SECTION - 1).items()
+    ]
+    if len(counts) > MAX_LINES_PER_SECTION - 1:
+        by_city.append(Line(t("seminar.and_more", lang, n=len(counts) - MAX_LINES_PER_SECTION + 1)))
+    return Slide(
+        key=MORE_PROJECTS_KEY,
+        kind="more",
+        title=_more_title(len(rest), lang),
+        subtitle=t("seminar.more.subtitle", lang, n=format_number(len(shown), lang)),
+        sections=(
+            Section(t("seminar.more.by_country", lang), tuple(by_country) or (Line(t("common.none", lang)),)),
+            Section(t("seminar.more.by_city", lang), tuple(by_city) or (Line(t("common.none", lang)),)),
+        ),
+    )
+
+
+def _more_title(count: int, lang: str) -> str:
+    return t("seminar.more.title", lang, n=format_number(count, lang))
+
+
+def _title_text(lang: str) -> str:
+    return t("app.network", lang)
+
+
+def _new_title(since: dt.date, lang: str) -> str:
+    return t("seminar.new.title", lang, date=format_date(since, lang))
+
+
+def _since(network: Network, options: SlideOptions) -> dt.date:
+    return options.since or default_since(network, dt.date.today())
 
 
 def _pair_name(names: matching.Names, pairing: matching.Pairing, lang: str) -> str:
@@ -537,6 +638,71 @@ def pairing_notes(pairing: matching.Pairing, names: matching.Names, lang: str) -
     return "\n".join([head, *(reasons or [f"- {t('seminar.pair.no_reason', lang)}"])])
 
 
+def _pair_key(network: Network, pairing: matching.Pairing) -> str:
+    slugs = _city_slugs(network)
+    return f"pair:{slugs[pairing.french_id]}:{slugs[pairing.swedish_id]}"
+
+
+def _city_slugs(network: Network) -> dict[int, str]:
+    return _memo(
+        "slugs",
+        (network.cities,),
+        None,
+        lambda: dict(zip(network.cities["id"].astype(int), network.cities["slug"].astype(str), strict=True)),
+    )
+
+
+def pairings_overview_slide(
+    network: Network, lang: str, pairings: Sequence[matching.Pairing], names: matching.Names
+) -> Slide:
+    """Every proposed pair on one slide (first reason each), every reason in the speaker notes."""
+    overview_lines = []
+    for pairing in pairings:
+        first = (
+            matching.describe_reason(pairing.reasons[0], names, lang)
+            if pairing.reasons
+            else t("seminar.pair.no_reason", lang)
+        )
+        overview_lines.append(Line(f"{_pair_name(names, pairing, lang)} — {first}"))
+    return Slide(
+        key="pairings",
+        kind="pairings",
+        title=t("seminar.pairings.title", lang),
+        sections=(Section("", _cap(overview_lines or [Line(t("seminar.pairings.none", lang))], lang, limit=10)),),
+        notes="\n\n".join(pairing_notes(p, names, lang) for p in pairings),
+    )
+
+
+def pair_slide(network: Network, pairing: matching.Pairing, names: matching.Names, lang: str) -> Slide:
+    """One proposed pair: its score, every reason and the projects behind them."""
+    reasons = [Line(matching.describe_reason(r, names, lang)) for r in pairing.reasons]
+    project_ids: list[int] = []
+    for reason in pairing.reasons:
+        for pid in (*reason.projects_a, *reason.projects_b):
+            if pid not in project_ids:
+                project_ids.append(pid)
+    rows = network.projects[network.projects["id"].isin(project_ids)]
+    by_id = {int(r["id"]): r for _, r in rows.iterrows()}
+    projects = []
+    for pid in project_ids:
+        if pid in by_id:
+            title = content_line(by_id[pid], "title", lang)
+            projects.append(Line(f"{title.text} ({by_id[pid]['city_name']})", title.source_lang))
+    return Slide(
+        key=_pair_key(network, pairing),
+        kind="pair",
+        title=_pair_name(names, pairing, lang),
+        subtitle=t("seminar.pair.score", lang, score=format_decimal_score(pairing.score, lang)),
+        sections=(
+            Section(t("seminar.pair.reasons", lang), _cap(reasons, lang)),
+            Section(t("seminar.pair.projects", lang), _cap(projects or [Line(t("common.none", lang))], lang)),
+        ),
+        chart="map",
+        city_ids=(pairing.french_id, pairing.swedish_id),
+        notes=pairing_notes(pairing, names, lang),
+    )
+
+
 def pairing_slides(network: Network, lang: str, inputs: matching.MatchInputs | None = None) -> list[Slide]:
     """The proposed French–Swedish pairings (one overview slide) and one slide per pair with a match.
 
@@ -546,53 +712,8 @@ def pairing_slides(network: Network, lang: str, inputs: matching.MatchInputs | N
     inputs = inputs if inputs is not None else matching.inputs_from_network(network)
     pairings = matching.seminar_pairings(inputs)
     names = matching.names_from_network(network, lang)
-    titles = {int(p["id"]): content_line(p, "title", lang) for _, p in network.projects.iterrows()}
-    overview_lines = []
-    for pairing in pairings:
-        first = (
-            matching.describe_reason(pairing.reasons[0], names, lang)
-            if pairing.reasons
-            else t("seminar.pair.no_reason", lang)
-        )
-        overview_lines.append(Line(f"{_pair_name(names, pairing, lang)} — {first}"))
-    overview = Slide(
-        key="pairings",
-        kind="pairings",
-        title=t("seminar.pairings.title", lang),
-        sections=(Section("", _cap(overview_lines or [Line(t("seminar.pairings.none", lang))], lang, limit=10)),),
-        notes="\n\n".join(pairing_notes(p, names, lang) for p in pairings),
-    )
-    slides = [overview]
-    for pairing in pairings:
-        if pairing.score <= 0:
-            continue
-        french = network.cities[network.cities["id"] == pairing.french_id].iloc[0]
-        swedish = network.cities[network.cities["id"] == pairing.swedish_id].iloc[0]
-        reasons = [Line(matching.describe_reason(r, names, lang)) for r in pairing.reasons]
-        project_ids: list[int] = []
-        for reason in pairing.reasons:
-            for pid in (*reason.projects_a, *reason.projects_b):
-                if pid not in project_ids and pid in titles:
-                    project_ids.append(pid)
-        city_of = dict(zip(network.projects["id"].astype(int), network.projects["city_name"], strict=True))
-        projects = [
-            Line(f"{titles[pid].text} ({city_of.get(pid, '')})", titles[pid].source_lang) for pid in project_ids
-        ]
-        slides.append(
-            Slide(
-                key=f"pair:{french['slug']}:{swedish['slug']}",
-                kind="pair",
-                title=_pair_name(names, pairing, lang),
-                subtitle=t("seminar.pair.score", lang, score=format_decimal_score(pairing.score, lang)),
-                sections=(
-                    Section(t("seminar.pair.reasons", lang), _cap(reasons, lang)),
-                    Section(t("seminar.pair.projects", lang), _cap(projects or [Line(t("common.none", lang))], lang)),
-                ),
-                chart="map",
-                city_ids=(pairing.french_id, pairing.swedish_id),
-                notes=pairing_notes(pairing, names, lang),
-            )
-        )
+    slides = [pairings_overview_slide(network, lang, pairings, names)]
+    slides.extend(pair_slide(network, p, names, lang) for p in pairings if p.score > 0)
     return slides
 
 
@@ -601,33 +722,104 @@ def format_decimal_score(score: float, lang: str) -> str:
     return format_number(round(score, 1), lang)
 
 
+def outline(
+    network: Network,
+    options: SlideOptions,
+    lang: str,
+    inputs: matching.MatchInputs | None = None,
+) -> Outline:
+    """Every slide's key, kind and title in presentation order, without building the slides.
+
+    Order: title, the network at a glance, themes, one per city (France then
+    Sweden), one per ongoing project (at most :data:`MAX_PROJECT_SLIDES`, the
+    others on one summary slide), the pairings, what is new since. The
+    hand-picked order is not applied (see :func:`pick`).
+    """
+    refs = [
+        SlideRef("title", "title", _title_text(lang)),
+        SlideRef("glance", "glance", t("seminar.glance.title", lang)),
+        SlideRef("themes", "themes", t("seminar.themes.title", lang)),
+    ]
+    cities = cities_shown(network, options)
+    refs += [SlideRef(f"city:{slug}", "city", str(name)) for slug, name in zip(cities["slug"], cities["name"], strict=True)]
+    total = len(projects_passing(network, options))
+    shown = projects_shown(network, options)
+    refs += [
+        SlideRef(f"project:{p['slug']}", "project", content_line(p, "title", lang).text) for _, p in shown.iterrows()
+    ]
+    if len(shown) < total:
+        refs.append(SlideRef(MORE_PROJECTS_KEY, "more", _more_title(total - len(shown), lang)))
+    if not network.cities.empty:
+        inputs = inputs if inputs is not None else matching.inputs_from_network(network)
+        pairings = matching.seminar_pairings(inputs)
+        names = matching.names_from_network(network, lang)
+        refs.append(SlideRef("pairings", "pairings", t("seminar.pairings.title", lang)))
+        refs += [
+            SlideRef(_pair_key(network, p), "pair", _pair_name(names, p, lang)) for p in pairings if p.score > 0
+        ]
+    refs.append(SlideRef("new", "new", _new_title(_since(network, options), lang)))
+    return Outline(tuple(refs), projects_total=total, projects_shown=len(shown))
+
+
+def build_slide(
+    network: Network,
+    key: str,
+    options: SlideOptions,
+    lang: str,
+    inputs: matching.MatchInputs | None = None,
+) -> Slide | None:
+    """The slide with ``key`` (a key of :func:`outline`), built on its own; ``None`` for an unknown key."""
+    if key == "title":
+        return title_slide(network, options, lang)
+    if key == "glance":
+        return glance_slide(network, lang)
+    if key == "themes":
+        return themes_slide(network, lang, options.theme_slug)
+    if key == "new":
+        return new_since_slide(network, _since(network, options), lang)
+    if key == MORE_PROJECTS_KEY:
+        return more_projects_slide(network, options, lang)
+    kind, _, rest = key.partition(":")
+    if kind == "city":
+        rows = network.cities[network.cities["slug"] == rest]
+        return city_slide(network, rows.iloc[0], lang) if not rows.empty else None
+    if kind == "project":
+        rows = ongoing_projects(network)
+        rows = rows[rows["slug"] == rest]
+        return project_slide(network, rows.iloc[0], lang) if not rows.empty else None
+    if kind in ("pairings", "pair") and not network.cities.empty:
+        inputs = inputs if inputs is not None else matching.inputs_from_network(network)
+        pairings = matching.seminar_pairings(inputs)
+        names = matching.names_from_network(network, lang)
+        if kind == "pairings":
+            return pairings_overview_slide(network, lang, pairings, names)
+        for pairing in pairings:
+            if pairing.score > 0 and _pair_key(network, pairing) == key:
+                return pair_slide(network, pairing, names, lang)
+    return None
+
+
 def build_slides(
     network: Network,
     options: SlideOptions,
     lang: str,
     inputs: matching.MatchInputs | None = None,
 ) -> list[Slide]:
-    """Every slide in presentation order, after the country/theme filters and the hand-picked order.
+    """Every slide of :func:`outline`, built, after the hand-picked order (for the deck and the tests).
 
-    Order: title, the network at a glance, themes, one per city (France then
-    Sweden), one per ongoing project, the pairings, what is new since.
     ``inputs`` are the matching inputs of the same snapshot (built when not given).
     """
-    slides = [title_slide(network, options, lang), glance_slide(network, lang)]
-    slides.append(themes_slide(network, lang, options.theme_slug))
-    for _, city in network.cities.sort_values(["country", "name"]).iterrows():
-        if _city_passes(network, int(city["id"]), options):
-            slides.append(city_slide(network, city, lang))
-    for _, project in ongoing_projects(network).iterrows():
-        if _project_passes(network, project, options):
-            slides.append(project_slide(network, project, lang))
-    if not network.cities.empty:
-        slides.extend(pairing_slides(network, lang, inputs))
-    slides.append(new_since_slide(network, options.since or default_since(network, dt.date.today()), lang))
-    return pick(slides, options.picked)
+    if not network.cities.empty and inputs is None:
+        inputs = matching.inputs_from_network(network)
+    refs = pick(outline(network, options, lang, inputs).refs, options.picked)
+    built = (build_slide(network, ref.key, options, lang, inputs) for ref in refs)
+    return [slide for slide in built if slide is not None]
 
 
-def pick(slides: Sequence[Slide], picked: Sequence[str]) -> list[Slide]:
+_Keyed = TypeVar("_Keyed", Slide, SlideRef)
+
+
+def pick(slides: Sequence[_Keyed], picked: Sequence[str]) -> list[_Keyed]:
     """The slides named in ``picked``, in that order (unknown keys skipped); all of them when empty."""
     if not picked:
         return list(slides)

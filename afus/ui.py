@@ -67,6 +67,48 @@ def match_inputs():  # noqa: ANN201 (afus.matching.MatchInputs)
         return _match_inputs(url, db.data_version(_engine(url)))
 
 
+def _slide_options(year: int, host: str | None, since: str | None, country: str | None, theme: str | None):  # noqa: ANN202
+    import datetime as dt
+
+    from afus.slides import SlideOptions
+
+    since_date = dt.date.fromisoformat(since) if since else None
+    return SlideOptions(year=year, host_slug=host, since=since_date, country=country, theme_slug=theme)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _slide_outline(url: str, version: int, lang: str, *settings: object):  # noqa: ANN202
+    from afus.slides import outline
+
+    return outline(_network(url, version), _slide_options(*settings), lang, _match_inputs(url, version))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _slide(url: str, version: int, lang: str, key: str, *settings: object):  # noqa: ANN202
+    from afus.slides import build_slide
+
+    return build_slide(_network(url, version), key, _slide_options(*settings), lang, _match_inputs(url, version))
+
+
+def _settings(options) -> tuple[object, ...]:  # noqa: ANN001
+    since = options.since.isoformat() if options.since else None
+    return (options.year, options.host_slug, since, options.country, options.theme_slug)
+
+
+def slide_outline(options):  # noqa: ANN001, ANN201 (afus.slides.SlideOptions -> afus.slides.Outline)
+    """The seminar's slide list for these settings (the hand-picked order aside), built once per data version."""
+    url = db.database_url()
+    with store_guard():
+        return _slide_outline(url, db.data_version(_engine(url)), lang(), *_settings(options))
+
+
+def slide(options, key: str):  # noqa: ANN001, ANN201 (afus.slides.Slide | None)
+    """One seminar slide by its key, built once per data version, language and settings."""
+    url = db.database_url()
+    with store_guard():
+        return _slide(url, db.data_version(_engine(url)), lang(), key, *_settings(options))
+
+
 # --- language -----------------------------------------------------------------
 
 

@@ -9,7 +9,6 @@ Everything renders from files the app serves: no internet needed.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
@@ -18,7 +17,7 @@ import streamlit as st
 
 from afus import calendar, charts, ui
 from afus import slides as slides_mod
-from afus.i18n import format_date
+from afus.i18n import format_date, format_number
 from afus.slides import Slide
 
 st.set_page_config(initial_sidebar_state="collapsed")
@@ -179,7 +178,7 @@ def bound(key: str, param: str, valid: list[str] | None, default: str = "") -> C
     return on_change
 
 
-def settings(options: SlideOptions, all_slides: list[Slide]) -> None:
+def settings(options: SlideOptions, outline: slides_mod.Outline) -> None:
     city_slugs = network.cities["slug"].tolist()
     names = dict(zip(network.cities["slug"], network.cities["name"], strict=True))
     years = [str(y) for y in sorted(set(range(TODAY.year - 10, TODAY.year + 3)) | {options.year})]
@@ -217,7 +216,7 @@ def settings(options: SlideOptions, all_slides: list[Slide]) -> None:
         format_func=lambda s: theme_names.get(s, ui.tr("seminar.setting.any")),
         on_change=bound("seminar_theme", "theme", theme_slugs),
     )
-    titles = {s.key: s.title for s in all_slides}
+    titles = {ref.key: ref.title for ref in outline.refs}
     st.session_state["seminar_order"] = [k for k in options.picked if k in titles]
 
     def order_changed() -> None:
@@ -232,6 +231,14 @@ def settings(options: SlideOptions, all_slides: list[Slide]) -> None:
         on_change=order_changed,
         help=ui.tr("seminar.setting.order_help"),
     )
+    if outline.capped:
+        st.caption(
+            ui.tr(
+                "seminar.setting.capped",
+                shown=format_number(outline.projects_shown, lang),
+                total=format_number(outline.projects_total, lang),
+            )
+        )
 
 
 def base_url() -> str:
@@ -240,12 +247,14 @@ def base_url() -> str:
     return url.split("?", 1)[0].rsplit("/seminar", 1)[0]
 
 
-def take_home_files(shown: list[Slide]) -> None:
+def take_home_files(options: SlideOptions) -> None:
     from afus import deck, onepager
 
+    inputs = ui.match_inputs()
+    # Every download is a callable: the file is built only when its button is clicked.
     st.download_button(
         ui.tr("seminar.download.deck"),
-        data=lambda: deck.build_deck(shown, network, lang),
+        data=lambda: deck.build_deck(slides_mod.build_slides(network, options, lang, inputs), network, lang),
         file_name=f"afus-seminar-{lang}.pptx",
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
         key="seminar_dl_deck",
@@ -383,9 +392,9 @@ def switch_view() -> None:
 options, problems = slides_mod.options_from_params(dict(st.query_params), network, TODAY)
 for problem in problems:
     st.warning(ui.tr("seminar.bad_setting", value=problem.value, what=ui.tr(f"seminar.param.{problem.param}")))
-inputs = ui.match_inputs()
-unpicked = slides_mod.build_slides(network, dataclasses.replace(options, picked=()), lang, inputs)
-shown = slides_mod.pick(unpicked, options.picked)
+# The slide list is built once per data version and settings; only the slide on screen is built.
+outline = ui.slide_outline(options)
+shown = slides_mod.pick(outline.refs, options.picked)
 index, valid = slides_mod.slide_index(ui.query_param("slide"), len(shown))
 
 
@@ -419,9 +428,9 @@ with st.container(key="seminar_toolbar", horizontal=True, vertical_alignment="ce
         on_click=switch_view,
     )
     with st.popover(ui.tr("seminar.settings"), icon=":material/tune:", key="seminar_settings"):
-        settings(options, unpicked)
+        settings(options, outline)
     with st.popover(ui.tr("seminar.downloads"), icon=":material/download:", key="seminar_files"):
-        take_home_files(shown)
+        take_home_files(options)
 
 if view == "calendar":
     show_calendar()
@@ -431,4 +440,4 @@ else:
     if network.cities.empty:
         st.info(ui.tr("seminar.empty"))
     with st.container(key="seminar_slide"):
-        show_slide(shown[index])
+        show_slide(ui.slide(options, shown[index].key))
