@@ -14,6 +14,7 @@ both versions are shown side by side to merge.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 
 import pandas as pd
@@ -527,18 +528,19 @@ def export_section() -> None:
     url = db.database_url()
     stamp = dt.date.today().isoformat()
     col1, col2, col3 = st.columns(3)
+    # Each file is built only when its button is clicked (a large network takes a while), then kept per data version.
     col1.download_button(
-        ui.tr("io.export.csv"), export_file("csv", url, version), file_name=f"afus-{stamp}.zip", mime="application/zip",
-        key="manage_export_csv", icon=":material/folder_zip:", on_click="ignore",
+        ui.tr("io.export.csv"), functools.partial(export_file, "csv", url, version), file_name=f"afus-{stamp}.zip",
+        mime="application/zip", key="manage_export_csv", icon=":material/folder_zip:", on_click="ignore",
     )
     col2.download_button(
-        ui.tr("io.export.xlsx"), export_file("xlsx", url, version), file_name=f"afus-{stamp}.xlsx",
+        ui.tr("io.export.xlsx"), functools.partial(export_file, "xlsx", url, version), file_name=f"afus-{stamp}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="manage_export_xlsx",
         icon=":material/table:", on_click="ignore",
     )
     col3.download_button(
-        ui.tr("io.export.json"), export_file("json", url, version), file_name=f"afus-{stamp}.json", mime="application/json",
-        key="manage_export_json", icon=":material/data_object:", on_click="ignore",
+        ui.tr("io.export.json"), functools.partial(export_file, "json", url, version), file_name=f"afus-{stamp}.json",
+        mime="application/json", key="manage_export_json", icon=":material/data_object:", on_click="ignore",
     )
 
 
