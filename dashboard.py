@@ -19,5 +19,6 @@ current = st.navigation(pages)
 st.query_params.from_dict({name: st.query_params.get_all(name) for name in st.query_params})
 st.sidebar.caption(ui.tr("app.network"))
 ui.language_selector()
-ui.account_sidebar()  # sign-in/sign-out; ends an idle, disabled or re-passworded session
-current.run()
+with ui.store_guard():  # a read-only, full or unreachable store: a clear message, no traceback
+    ui.account_sidebar()  # sign-in/sign-out; ends an idle, disabled or re-passworded session
+    current.run()
