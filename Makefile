@@ -6,7 +6,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 PORT ?= 8501
-PYTEST_ARGS ?=
+# Three workers, one file each: browser tests spend much of their time waiting on the app.
+PYTEST_ARGS ?= -q -ra -n 3 --dist loadfile
 # Root may install missing system packages; anyone else is told what to install.
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
