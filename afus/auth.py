@@ -29,7 +29,7 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from afus.db import is_sqlite, write_session
-from afus.i18n import t
+from afus.i18n import CatalogueError, t
 from afus.models import ROLES, AuditEntry, LoginAttempt, User
 
 ENV_IDLE_MINUTES = "AFUS_SESSION_IDLE_MINUTES"
@@ -96,17 +96,8 @@ class UserInfo:
     created_at: dt.datetime
 
 
-class AuthError(Exception):
+class AuthError(CatalogueError):
     """A refusal with a message from the interface catalogue."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
-
-    def message(self, lang: str) -> str:
-        """The refusal in the interface language."""
-        return t(self.key, lang, **self.params)
 
 
 class SignInRefused(AuthError):

@@ -74,6 +74,19 @@ def format_number(value: float | int | None, lang: str) -> str:
     return _babel_decimal(value, locale=_LOCALES[normalize_lang(lang)])
 
 
+class CatalogueError(Exception):
+    """A refusal whose message is an interface string (shown in the user's language)."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+    def message(self, lang: str) -> str:
+        """The refusal in ``lang``."""
+        return t(self.key, lang, **self.params)
+
+
 @dataclass(frozen=True)
 class Localized:
     """A piece of content in the best available language."""

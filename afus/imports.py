@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from afus import auth, editing
 from afus.db import is_sqlite, write_session
 from afus.exports import COLUMNS, SHEETS, TRANSLATED_FIELDS
-from afus.i18n import LANGS, t
+from afus.i18n import CatalogueError, LANGS, t
 from afus.validation import FieldError
 
 MAX_UPLOAD_BYTES = 5_000_000
@@ -53,17 +53,8 @@ _SHEET_ALIASES = {
 # --- refusals and results -------------------------------------------------------------------
 
 
-class ImportRefused(Exception):
+class ImportRefused(CatalogueError):
     """The file as a whole cannot be imported (too big, not a spreadsheet, unknown table...)."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
-
-    def message(self, lang: str) -> str:
-        """Why, in the interface language."""
-        return t(self.key, lang, **self.params)
 
 
 @dataclass(frozen=True)
