@@ -231,6 +231,11 @@ def _pairings(inputs: MatchInputs, names: Names) -> None:
 
 # --- the page -------------------------------------------------------------------------
 
+# Streamlit greys a disabled widget's label to 40 % of the text colour, below
+# WCAG AA contrast: "Compare with" (disabled until a city is chosen) keeps the
+# theme's text colour; its greyed box still shows that it is not available yet.
+st.html('<style>.st-key-peers_with [data-testid="stWidgetLabel"] { color: inherit; }</style>')
+
 st.title(ui.tr("nav.peers"))
 st.caption(ui.tr("peers.intro"))
 
