@@ -359,6 +359,9 @@ def browser() -> Iterator[Browser]:
             chromium.close()
 
 
+PLOTLY_TEARDOWN = "Cannot read properties of undefined (reading '_scrollZoom')"
+
+
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     """A fresh browser context and page for one test; requests leaving the machine are blocked.
@@ -371,7 +374,14 @@ def page(browser: Browser) -> Iterator[Page]:
     new_page = context.new_page()
     new_page.blocked_requests = block_outside_requests(new_page)  # type: ignore[attr-defined]
     errors: list[str] = []
-    new_page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    def _record(exc: Exception) -> None:
+        # plotly.js throws this when Streamlit removes a chart (a rerun, a
+        # language switch) while it is still drawing; nothing the user sees.
+        if str(exc) != PLOTLY_TEARDOWN:
+            errors.append(str(exc))
+
+    new_page.on("pageerror", _record)
     new_page.page_errors = errors  # type: ignore[attr-defined]
     try:
         yield new_page

@@ -13,16 +13,12 @@ from tests.browser_support import axe_violations, format_violations, goto, main_
 pytestmark = pytest.mark.browser
 
 ERROR_BANNER = "This app has encountered an error"
-# plotly.js throws this when Streamlit removes a map while plotly is still
-# setting it up (a rerun right after the page opened); nothing breaks for the user.
-PLOTLY_TEARDOWN = "Cannot read properties of undefined (reading '_scrollZoom')"
-
 
 def assert_healthy(page) -> None:  # noqa: ANN001
     """No traceback, no error banner, no JavaScript error, nothing fetched from the internet."""
     assert page.locator("[data-testid='stException']").count() == 0, main_text(page)[:2000]
     assert ERROR_BANNER not in page.locator("body").inner_text()
-    assert [e for e in page.page_errors if e != PLOTLY_TEARDOWN] == []
+    assert page.page_errors == []
     assert page.blocked_requests == [], "the app must work offline"
 
 
