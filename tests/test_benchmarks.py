@@ -37,3 +37,33 @@ def test_bench_pages_quick_prints_figures_and_ratios() -> None:
         assert browser["pages"][label]["ratio"] > 0, browser["pages"][label]
     assert browser["interactions"]["/projects (projects_q)"]["ratio"] > 0
     assert isinstance(result["misses"], list)
+
+
+def _bench_json(script: str, *args: str) -> dict:
+    run = subprocess.run(
+        [sys.executable, script, *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, check=True,
+    )  # fmt: skip
+    return json.loads(run.stdout)
+
+
+def test_bench_peers_quick_measures_ranking_matrix_and_page_at_both_scales() -> None:
+    result = _bench_json("benchmarks/bench_peers.py", "--quick")
+    assert result["benchmark"] == "peers"
+    assert result["targets"] == {"ranking_ms": 20.0, "page_warm_ms_scale": 300.0}
+    assert result["floor_apptest_empty_page"]["median_ms"] > 0
+    seed, scale = result["scales"]["seed"], result["scales"]["scale"]
+    assert seed["matching"]["cities"] == 10 and seed["matching"]["projects"] == 7
+    assert scale["matching"]["cities"] > 700 and scale["matching"]["projects"] == 20_000
+    for scale_result in (seed, scale):
+        assert scale_result["matching"]["rank_top10"]["median_ms"] > 0
+        assert scale_result["matching"]["full_matrix"]["median_ms"] >= 0
+        assert scale_result["page"]["city"]["ratio"] > 0
+    assert isinstance(result["misses"], list)
+
+
+def test_bench_seminar_quick_times_slides_and_take_home_files() -> None:
+    result = _bench_json("benchmarks/bench_seminar.py", "--quick")
+    assert result["benchmark"] == "seminar" and result["slides"] == 23
+    assert set(result["ratio_to_floor"]) == {"build_slides", "deck_pptx", "city_onepager_pdf", "network_onepager_pdf", "events_ics"}
+    assert all(value > 0 for value in result["median_ms"].values())
