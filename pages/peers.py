@@ -231,11 +231,6 @@ def _pairings(inputs: MatchInputs, names: Names) -> None:
 
 # --- the page -------------------------------------------------------------------------
 
-# Streamlit greys a disabled widget's label to 40 % of the text colour, below
-# WCAG AA contrast: "Compare with" (disabled until a city is chosen) keeps the
-# theme's text colour; its greyed box still shows that it is not available yet.
-st.html('<style>.st-key-peers_with [data-testid="stWidgetLabel"] { color: inherit; }</style>')
-
 st.title(ui.tr("nav.peers"))
 st.caption(ui.tr("peers.intro"))
 
@@ -275,17 +270,18 @@ with left:
         on_change=city_changed,
     )
 with right:
-    with_changed = ui.bind_to_url("peers_with", "with", inputs.city_slugs, default=None)
-    st.selectbox(
-        ui.tr("peers.with.label"),
-        list(inputs.city_slugs),
-        index=None,
-        format_func=lambda slug: city_names.get(slug, slug),
-        placeholder=ui.tr("peers.with.placeholder"),
-        key="peers_with",
-        on_change=with_changed,
-        disabled=city_id is None,
-    )
+    # Offered once a city is chosen (Streamlit greys a disabled widget's label below WCAG AA contrast).
+    if city_id is not None:
+        with_changed = ui.bind_to_url("peers_with", "with", inputs.city_slugs, default=None)
+        st.selectbox(
+            ui.tr("peers.with.label"),
+            list(inputs.city_slugs),
+            index=None,
+            format_func=lambda slug: city_names.get(slug, slug),
+            placeholder=ui.tr("peers.with.placeholder"),
+            key="peers_with",
+            on_change=with_changed,
+        )
 
 if city_id is None:
     st.info(ui.tr("peers.pick_city"))
