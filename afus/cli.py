@@ -21,7 +21,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the dashboard (extra options go to Streamlit)."""
     import os
 
-    from afus.serve import serve
+    from afus.ui import serve
 
     if args.database_url:
         os.environ[db.ENV_URL] = args.database_url

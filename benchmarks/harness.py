@@ -143,7 +143,7 @@ def streamlit_server(
     port = port or free_port()
     log_dir = log_dir or Path(os.environ.get("TMPDIR", "/tmp"))
     log_path = log_dir / f"streamlit-{script.stem}-{port}.log"
-    # The dashboard is served by the project's launcher (see afus/serve.py).
+    # The dashboard is served by the project's launcher (see afus.ui.serve).
     launcher = ["-m", "afus", "serve"] if script.resolve() == (ROOT / "dashboard.py").resolve() else ["-m", "streamlit", "run", str(script)]
     cmd = [
         sys.executable, *launcher,

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from afus.serve import use_navigation_only
+from afus.ui import use_navigation_only
 
-# AppTest, like the server, would otherwise run pages/ in legacy mode (afus/serve.py).
+# AppTest, like the server, would otherwise run pages/ in legacy mode (afus.ui.use_navigation_only).
 use_navigation_only()
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -195,7 +195,7 @@ def start_app_server(
     port = free_port()
     log_path = workdir / f"streamlit-{port}.log"
     command = [
-        sys.executable, "-m", "afus", "serve",  # the project's launcher (see afus/serve.py)
+        sys.executable, "-m", "afus", "serve",  # the project's launcher (see afus.ui.serve)
         "--server.headless", "true",
         "--server.port", str(port),
         "--server.address", "127.0.0.1",

@@ -297,7 +297,7 @@ def test_postgres_stopped_in_the_middle_of_a_write_leaves_nothing(restartable_pg
 
 
 def test_first_request_to_a_sub_page_runs_the_entry_point(tmp_path: Path, page) -> None:  # noqa: ANN001
-    """A shared link to a sub-page, as the first request a process serves, still runs dashboard.py (afus/serve.py)."""
+    """A shared link to a sub-page, as the first request a process serves, still runs dashboard.py (afus.ui.use_navigation_only)."""
     from tests.browser_support import goto, main_text, start_app_server
 
     with start_app_server(tmp_path) as server:
