@@ -36,12 +36,14 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+
+from tests import stores
 
 if TYPE_CHECKING:  # Playwright is a test dependency; import it lazily at run time.
     from playwright.sync_api import Browser, Locator, Page
@@ -173,8 +175,11 @@ def start_app_server(
 ) -> Iterator[AppServer]:
     """Serve the real app on a free port until the block ends.
 
-    Without ``database_url`` a fresh SQLite store is created in ``workdir``
-    (a temporary directory by default) and seeded with ``python -m afus init``.
+    Without ``database_url`` the server gets a fresh store of its own on the
+    suite's backend (``tests/stores.py``: a SQLite file in ``workdir``, a
+    temporary directory by default, or a PostgreSQL database dropped at the
+    end), seeded unless ``seed`` is false. A ``database_url`` given is seeded
+    with ``python -m afus init`` when ``seed`` is true.
     The server runs in its own process group and is stopped at the end.
     """
     own_dir = None
@@ -182,7 +187,10 @@ def start_app_server(
         own_dir = tempfile.mkdtemp(prefix="afus-app-")
         workdir = Path(own_dir)
     workdir.mkdir(parents=True, exist_ok=True)
-    database_url = database_url or f"sqlite:///{workdir / 'afus-browser.db'}"
+    store = None
+    if database_url is None:
+        store = stores.new_store("seeded" if seed else "empty", workdir, "afus-browser.db")
+        database_url = store.url
     server_env = {
         **os.environ,
         **(env or {}),
@@ -190,7 +198,7 @@ def start_app_server(
         "PYTHONUNBUFFERED": "1",
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
     }
-    if seed:
+    if seed and store is None:
         init_store(database_url, server_env)
     port = free_port()
     log_path = workdir / f"streamlit-{port}.log"
@@ -220,6 +228,8 @@ def start_app_server(
         yield server
     finally:
         _stop(process)
+        if store is not None:
+            store.drop()
         if own_dir is not None:
             shutil.rmtree(own_dir, ignore_errors=True)
 
@@ -231,6 +241,38 @@ def wait_for_app(page: Page, timeout_ms: int = APP_TIMEOUT_MS, *, need_content: 
     """Wait until the script has finished its (re)run and the page shows its final content."""
     page.evaluate("() => { window.__afusIdleSince = null; }")
     page.wait_for_function(APP_READY_JS, arg=[QUIET_MS, need_content], timeout=timeout_ms, polling=50)
+
+
+def follow(page: Page, target: Locator, arrived: Callable[[str], bool], *, tries: int = 2) -> None:
+    """Click ``target`` (a link or button) and wait until the address satisfies ``arrived``, then for the app.
+
+    Waiting for the address first means a rerun that has not started yet is
+    never mistaken for a finished one. A click that lands while the previous
+    rerun is still finishing can be swallowed on a loaded machine; it is then
+    clicked once more, as a person would.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(tries):
+        target.click()
+        try:
+            page.wait_for_url(lambda url: arrived(url), timeout=APP_TIMEOUT_MS // tries)
+            break
+        except PlaywrightTimeout:
+            if attempt == tries - 1:
+                raise
+    wait_for_app(page)
+
+
+def address_has(path: str | None = None, **params: str) -> Callable[[str], bool]:
+    """A predicate on a URL: its path is ``path`` (when given) and it carries every ``params`` value."""
+
+    def arrived(url: str) -> bool:
+        parts = urllib.parse.urlsplit(url)
+        query = dict(urllib.parse.parse_qsl(parts.query))
+        return (path is None or parts.path == path) and all(query.get(k) == v for k, v in params.items())
+
+    return arrived
 
 
 def goto(page: Page, server: AppServer, path: str = "/", **params: str) -> None:

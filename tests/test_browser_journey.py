@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from afus.i18n import t
 from afus.pages import PAGES
-from tests.browser_support import block_outside_requests, goto, main_text, query_params, start_app_server, url_path, wait_for_app, widget
+from tests.browser_support import address_has, block_outside_requests, follow, goto, main_text, query_params, start_app_server, url_path, wait_for_app, widget
 
 pytestmark = pytest.mark.browser
 
@@ -75,8 +75,7 @@ def test_unknown_city_says_not_found_with_a_way_back(app_server, page) -> None: 
     text = main_text(page)
     assert t("common.not_found.title", "en") in text
     assert "Traceback" not in text
-    main_link(page, t("common.back", "en", page=t("nav.cities", "en"))).click()
-    wait_for_app(page)
+    follow(page, main_link(page, t("common.back", "en", page=t("nav.cities", "en"))), lambda url: "city=" not in url)
     assert url_path(page) == "/cities"
     assert "city" not in query_params(page)
     assert_healthy(page)
@@ -84,8 +83,7 @@ def test_unknown_city_says_not_found_with_a_way_back(app_server, page) -> None: 
 
 def test_follow_a_city_from_the_directory_to_its_profile(app_server, page) -> None:  # noqa: ANN001
     goto(page, app_server, "/cities")
-    main_link(page, "Malmö").click()
-    wait_for_app(page)
+    follow(page, main_link(page, "Malmö"), address_has("/cities", city="malmo"))
     assert url_path(page) == "/cities"
     assert query_params(page).get("city") == "malmo"
     assert h1_texts(page) == ["Malmö"]
@@ -98,16 +96,14 @@ def test_follow_a_city_from_the_directory_to_its_profile(app_server, page) -> No
 
 def test_follow_a_theme_to_its_cities_and_projects(app_server, page) -> None:  # noqa: ANN001
     goto(page, app_server, "/themes")
-    main_link(page, "Redesign of public spaces: uses for all and versatility").click()
-    wait_for_app(page)
+    follow(page, main_link(page, "Redesign of public spaces: uses for all and versatility"), address_has("/themes", theme="public-spaces"))
     assert query_params(page).get("theme") == "public-spaces"
     text = main_text(page)
     for city in ("Saint-Brieuc", "Gothenburg", "Umeå"):
         assert city in text
     assert "Temporary installation" in text
     assert_healthy(page)
-    main_link(page, "Umeå").click()
-    wait_for_app(page)
+    follow(page, main_link(page, "Umeå"), address_has("/cities", city="umea"))
     assert url_path(page) == "/cities"
     assert query_params(page).get("city") == "umea"
 
@@ -166,8 +162,7 @@ def test_switch_to_french_in_the_sidebar(app_server, page) -> None:  # noqa: ANN
     assert h1_texts(page) == [t("nav.overview", "fr")]
 
     # The language follows the visitor through the navigation.
-    nav_link(page, t("nav.cities", "fr")).click()
-    wait_for_app(page)
+    follow(page, nav_link(page, t("nav.cities", "fr")), address_has("/cities", lang="fr"))
     assert url_path(page) == "/cities"
     assert query_params(page).get("lang") == "fr"
     assert h1_texts(page) == [t("nav.cities", "fr")]

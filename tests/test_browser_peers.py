@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.browser_support import axe_violations, format_violations, goto, main_text, query_params, url_path, wait_for_app, widget
+from tests.browser_support import address_has, axe_violations, follow, format_violations, goto, main_text, query_params, url_path, wait_for_app, widget
 
 pytestmark = pytest.mark.browser
 
@@ -53,8 +53,7 @@ def test_pick_a_city_open_a_project_compare_and_download_the_pairings(app_server
     assert_healthy(page)
 
     # 2. Open the project behind a reason.
-    main_link(page, "Temporary installation — Gothenburg (Ongoing)").click()
-    wait_for_app(page)
+    follow(page, main_link(page, "Temporary installation — Gothenburg (Ongoing)"), address_has("/projects"))
     assert url_path(page) == "/projects"
     assert query_params(page).get("project") == "gothenburg-temporary-installation"
     assert "Temporary installation" in main_text(page)
@@ -62,8 +61,8 @@ def test_pick_a_city_open_a_project_compare_and_download_the_pairings(app_server
 
     # 3. Back to the peers, compare Saint-Brieuc and Umeå side by side.
     goto(page, app_server, "/peers", city="saint-brieuc")
-    widget(page, "peers_card_umea").get_by_role("link", name=re.compile("Compare side by side")).click()
-    wait_for_app(page)
+    compare = widget(page, "peers_card_umea").get_by_role("link", name=re.compile("Compare side by side"))
+    follow(page, compare, address_has("/peers", city="saint-brieuc", **{"with": "umea"}))
     params = query_params(page)
     assert (params.get("city"), params.get("with")) == ("saint-brieuc", "umea")
     text = main_text(page)
@@ -124,8 +123,7 @@ def test_a_city_with_no_data_gets_suggestions(app_server, page) -> None:  # noqa
     goto(page, app_server, "/peers", city="grenoble")
     text = main_text(page)
     assert "Grenoble has no projects and no declared themes yet" in text
-    main_link(page, "Peers of Saint-Brieuc").click()
-    wait_for_app(page)
+    follow(page, main_link(page, "Peers of Saint-Brieuc"), address_has("/peers", city="saint-brieuc"))
     assert query_params(page).get("city") == "saint-brieuc"
     assert card_titles(page)[0] == "Malmö"
 

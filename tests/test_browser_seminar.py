@@ -16,8 +16,10 @@ from pptx import Presentation
 
 from tests.browser_support import (
     APP_TIMEOUT_MS,
+    address_has,
     axe_violations,
     block_outside_requests,
+    follow,
     format_violations,
     goto,
     main_text,
@@ -84,27 +86,6 @@ def _settle(page) -> None:  # noqa: ANN001
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
-def _click_next_until(page, number: int) -> None:  # noqa: ANN001
-    """Click Next and wait for the address to name slide ``number``.
-
-    A click that lands while the previous rerun is still finishing can be
-    swallowed under load; it is then clicked once more.
-    """
-    import re
-
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    wanted = re.compile(rf"[?&]slide={number}(&|$)")
-    for _ in range(2):
-        widget(page, "seminar_next").locator("button").click()
-        try:
-            page.wait_for_url(lambda url: bool(wanted.search(url)), timeout=15_000)
-            break
-        except PlaywrightTimeout:
-            continue
-    wait_for_app(page)
-
-
 def test_journey_through_every_slide_offline_without_scrolling(browser, app_server, tmp_path: Path):
     # One journey clicking Next; each slide is checked at both screen sizes
     # (resizing the window does not rerun the script).
@@ -118,7 +99,7 @@ def test_journey_through_every_slide_offline_without_scrolling(browser, app_serv
         titles = []
         for number in range(1, total + 1):
             if number > 1:
-                _click_next_until(page, number)
+                follow(page, widget(page, "seminar_next").locator("button"), address_has(slide=str(number)))
             assert query_params(page).get("slide", "1") == str(number)
             if number == 2 or 4 <= number <= 20 or number == 22:  # slides with a member map
                 assert widget(page, "seminar_map").count() == 1, f"slide {number} has no map"
