@@ -2,15 +2,31 @@
 
     .venv/bin/python benchmarks/bench_concurrency.py              # 30 sessions, seed store
     .venv/bin/python benchmarks/bench_concurrency.py --scale large
-    .venv/bin/python benchmarks/bench_concurrency.py --quick      # 5 sessions (CI smoke)
+    .venv/bin/python benchmarks/bench_concurrency.py --quick      # 3 sessions (CI smoke)
 
-Each session is its own Playwright context (no shared cookies or cache) in
-one headless Chromium. A session opens /peers, picks a city, opens
-/projects and searches; every step waits until the script has finished and
-the page shows its result. Prints JSON: successes, p50/p95 of each step
-and of the whole session, and the server's resident memory before the
-sessions, at their peak (sampled every 100 ms) and after they closed
-(target: growth after closing < 50 MB).
+The app is served by its launcher (``python -m afus serve``) on a fresh store
+seeded by ``python -m afus init`` (or the 20,000-project scale store). One
+headless Chromium holds every session, each in its own Playwright context
+(no shared cookies or cache), driven by Playwright's async API. A session
+opens /peers, picks a city, opens /projects and types a search; every step
+waits with the browser tests' readiness rule (``APP_READY_JS``: connected,
+script not running, nothing stale, content shown, and still so after
+``QUIET_MS``) and checks that the address says the new state. A step's time
+runs from its start to the moment the page became ready (the page's own
+clock, so the quiet window is not counted). Timeouts are generous: the
+point is that every session succeeds; latency is reported, not asserted.
+
+Memory is the server's process tree (resident set): before the sessions
+(after one warm-up visit, so caches are filled), at its peak (sampled every
+100 ms) and after the sessions closed. A closed tab's Streamlit session is
+kept for ``server.disconnectedSessionTTL`` seconds (default 120) in case it
+reconnects, and an expired one is dropped on the next write to that store
+(the next disconnect); so the server runs with a short TTL, and "before" and
+"after" are both taken once the TTL has passed and one probe visit has come
+and gone. Target: growth after closing < 50 MB.
+
+Prints JSON: successes, failures with their step and reason, p50/p95/max
+of each step and of the whole session, the memory figures.
 """
 
 from __future__ import annotations
@@ -18,111 +34,171 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import platform
 import re
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import harness  # noqa: E402
+from tests.browser_support import APP_READY_JS, CHROMIUM, CHROMIUM_ARGS, QUIET_MS, start_app_server  # noqa: E402
 
 MB = 1024 * 1024
 GROWTH_TARGET_MB = 50
-STEP_TIMEOUT_MS = 180_000
+SESSIONS = 30
+QUICK_SESSIONS = 3
+STEP_TIMEOUT_MS = 300_000  # generous: a slow step is a figure, not a failure
+SESSION_TTL_S = 10  # server.disconnectedSessionTTL for the run (Streamlit's default is 120)
 PEER_CITIES = ("malmo", "umea", "grenoble", "paris", "boras", "strasbourg")
 SEARCHES = ("economie circulaire", "Goteborg", "participation", "renovation", "Umea")
+STEPS = ("open_peers", "pick_city", "open_projects", "search", "session")
 
 
-async def _wait_ready(page) -> None:  # noqa: ANN001
-    await page.wait_for_function(harness.READY_JS, timeout=STEP_TIMEOUT_MS, polling=100)
+class StepFailed(RuntimeError):
+    """The step finished but the page does not show what the user asked for."""
 
 
-async def _rerun(page, action, ignore: str) -> None:  # noqa: ANN001
-    await page.evaluate(harness.WATCH_RERUN_JS, ignore)
+# --- one user's visit -------------------------------------------------------------------------
+
+
+async def _wait_for_app(page) -> float:  # noqa: ANN001
+    """Wait until the page is ready (the browser tests' rule); return when it became so (page clock, ms)."""
+    await page.evaluate("() => { window.__afusIdleSince = null; }")
+    await page.wait_for_function(APP_READY_JS, arg=[QUIET_MS, True], timeout=STEP_TIMEOUT_MS, polling=100)
+    return float(await page.evaluate("() => window.__afusIdleSince"))
+
+
+async def _open(page, url: str) -> float:  # noqa: ANN001
+    """Open ``url``; milliseconds from the navigation's start to the page being ready."""
+    await page.goto(url, wait_until="commit", timeout=STEP_TIMEOUT_MS)
+    return await _wait_for_app(page)  # a new document's clock starts with its navigation
+
+
+async def _interact(page, action, param: str) -> float:  # noqa: ANN001
+    """Do ``action``; wait until the address carries ``param`` and the rerun is done; milliseconds."""
+    started = float(await page.evaluate("() => performance.now()"))
     await action()
-    await page.wait_for_function(harness.RERUN_DONE_JS, timeout=STEP_TIMEOUT_MS, polling=100)
+    await page.wait_for_url(lambda url: bool(_query(url).get(param)), timeout=STEP_TIMEOUT_MS)
+    return await _wait_for_app(page) - started
+
+
+def _query(url: str) -> dict[str, str]:
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
+
+
+async def _check_no_exception(page) -> None:  # noqa: ANN001
+    if await page.locator('[data-testid="stException"]').count():
+        text = await page.locator('[data-testid="stException"]').first.inner_text()
+        raise StepFailed(f"the page shows an exception: {text.splitlines()[0][:160] if text else ''}")
 
 
 async def one_session(browser, base_url: str, n: int, start: asyncio.Event) -> dict:  # noqa: ANN001
-    """One user's visit; its step times, or the error that stopped it."""
+    """One user's visit; its step times (ms), or the step and error that stopped it."""
     await start.wait()
+    began = time.perf_counter()
     steps: dict[str, float] = {}
     step = "new_context"
-    context = await browser.new_context()
+    context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     context.set_default_timeout(STEP_TIMEOUT_MS)
-    began = time.perf_counter()
     try:
         page = await context.new_page()
 
         step = "open_peers"
-        t0 = time.perf_counter()
-        await page.goto(f"{base_url}/peers", wait_until="commit")
-        await _wait_ready(page)
-        steps["open_peers"] = time.perf_counter() - t0
+        steps[step] = await _open(page, f"{base_url}/peers")
+        await _check_no_exception(page)
 
         step = "pick_city"
-        t0 = time.perf_counter()
+        typed = PEER_CITIES[n % len(PEER_CITIES)][:3]
         box = page.locator(".st-key-peers_city input")
         await box.click()
-        typed = PEER_CITIES[n % len(PEER_CITIES)][:3]
         await box.fill(typed)
         option = page.locator('[role="option"]').filter(has_text=re.compile(typed, re.I)).first
         await option.wait_for()
-        await _rerun(page, option.click, ".st-key-peers_city")
-        steps["pick_city"] = time.perf_counter() - t0
+        steps[step] = await _interact(page, option.click, "city")
+        await _check_no_exception(page)
 
         step = "open_projects"
-        t0 = time.perf_counter()
-        await page.goto(f"{base_url}/projects", wait_until="commit")
-        await _wait_ready(page)
-        steps["open_projects"] = time.perf_counter() - t0
+        steps[step] = await _open(page, f"{base_url}/projects")
+        await _check_no_exception(page)
 
         step = "search"
-        t0 = time.perf_counter()
         await page.locator(".st-key-projects_q input").fill(SEARCHES[n % len(SEARCHES)])
-        await _rerun(page, lambda: page.keyboard.press("Enter"), ".st-key-projects_q")
-        steps["search"] = time.perf_counter() - t0
+        steps[step] = await _interact(page, lambda: page.keyboard.press("Enter"), "q")
+        await _check_no_exception(page)
 
-        if await page.locator('[data-testid="stException"]').count():
-            raise harness.PageError("the page shows an exception")
-        steps["session"] = time.perf_counter() - began
+        steps["session"] = (time.perf_counter() - began) * 1000
         return {"ok": True, "steps": steps}
-    except Exception as exc:  # counted as a failure, reported with its message
-        return {"ok": False, "error": f"{step}: {type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:200]}", "steps": steps}
+    except Exception as exc:  # a failure, reported with its step and message
+        first_line = (str(exc).strip().splitlines() or [""])[0][:200]
+        return {"ok": False, "error": f"{step}: {type(exc).__name__}: {first_line}", "steps": steps}
     finally:
         await context.close()
 
 
+# --- server memory ----------------------------------------------------------------------------
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of ``pid`` and all its descendants (from /proc), in bytes."""
+    total, todo, seen = 0, [pid], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            total += harness.rss_bytes(current)
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children", encoding="ascii") as fh:
+                    todo.extend(int(child) for child in fh.read().split())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
 async def _sample_rss(pid: int, stop: asyncio.Event, samples: list[int]) -> None:
     while not stop.is_set():
-        samples.append(harness.rss_bytes(pid))
+        samples.append(tree_rss(pid))
         await asyncio.sleep(0.1)
 
 
-async def _settled_rss(pid: int, seconds: float = 30.0) -> int:
-    """RSS once it stops falling (sessions are torn down shortly after their sockets close)."""
-    deadline = time.monotonic() + seconds
-    last = harness.rss_bytes(pid)
-    while time.monotonic() < deadline:
-        await asyncio.sleep(2)
-        now = harness.rss_bytes(pid)
+async def _rss_after_release(browser, base_url: str, pid: int) -> int:  # noqa: ANN001
+    """The server's memory once closed sessions have expired and been dropped, and memory stopped falling."""
+    await asyncio.sleep(SESSION_TTL_S + 2)
+    # Expired sessions leave Streamlit's session store on its next write: a probe visit's disconnect.
+    context = await browser.new_context()
+    try:
+        await _open(await context.new_page(), f"{base_url}/")
+    finally:
+        await context.close()
+    last = tree_rss(pid)
+    for _ in range(10):
+        await asyncio.sleep(1)
+        now = tree_rss(pid)
         if now >= last:
             return now
         last = now
     return last
 
 
+# --- the run ----------------------------------------------------------------------------------
+
+
 async def run_sessions(base_url: str, pid: int, sessions: int) -> dict:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=harness.CHROMIUM, args=harness.CHROMIUM_ARGS, headless=True)
+        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS), headless=True)
         try:
-            # One visit first, so "before" is the server warm (caches filled), not cold.
-            await one_session(browser, base_url, 0, _set(asyncio.Event()))
-            before = await _settled_rss(pid, 10)
+            warm = await one_session(browser, base_url, 0, _set(asyncio.Event()))
+            if not warm["ok"]:
+                raise RuntimeError(f"the warm-up visit failed: {warm['error']}")
+            before = await _rss_after_release(browser, base_url, pid)
             start, stop, samples = asyncio.Event(), asyncio.Event(), []
             sampler = asyncio.create_task(_sample_rss(pid, stop, samples))
             tasks = [asyncio.create_task(one_session(browser, base_url, n, start)) for n in range(sessions)]
@@ -132,7 +208,7 @@ async def run_sessions(base_url: str, pid: int, sessions: int) -> dict:
             wall = time.perf_counter() - began
             stop.set()
             await sampler
-            after = await _settled_rss(pid)
+            after = await _rss_after_release(browser, base_url, pid)
         finally:
             await browser.close()
     return {"results": results, "wall_s": wall, "rss": {"before": before, "peak": max(samples or [before]), "after": after}}
@@ -147,8 +223,8 @@ def summarise(raw: dict, sessions: int) -> dict:
     """Percentiles per step and the memory verdict."""
     ok = [r for r in raw["results"] if r["ok"]]
     steps = {}
-    for name in ("open_peers", "pick_city", "open_projects", "search", "session"):
-        values = [r["steps"][name] * 1000 for r in ok if name in r["steps"]]
+    for name in STEPS:
+        values = [r["steps"][name] for r in ok if name in r["steps"]]
         if values:
             steps[name] = {
                 "p50_ms": round(harness.percentile(values, 50), 1),
@@ -169,37 +245,47 @@ def summarise(raw: dict, sessions: int) -> dict:
     }
 
 
-def run(sessions: int, scale: str) -> dict:
-    import platform
-    import os
+def _server_errors(log: str) -> list[str]:
+    """Tracebacks and errors the server logged during the run (first line of each)."""
+    return [line.strip()[:200] for line in log.splitlines() if re.search(r"Traceback|Error|locked", line)][:20]
 
+
+def run(sessions: int, scale: str) -> dict:
     import streamlit
 
+    load_at_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="afus-bench-conc-") as tmp:
-        tmp_path = Path(tmp)
+        database_url, seed = None, True
         if scale == "large":
             from benchmarks import scale as scale_mod
 
-            url = scale_mod.cached_scale_store()
-        else:
-            url = harness.seeded_sqlite(tmp_path / "seed.db")
-        with harness.streamlit_server(harness.ROOT / "dashboard.py", env={"AFUS_DATABASE_URL": url}, log_dir=tmp_path) as app:
-            raw = asyncio.run(run_sessions(app.url, app.process.pid, sessions))
+            database_url, seed = scale_mod.cached_scale_store(), False
+        extra = ("--server.disconnectedSessionTTL", str(SESSION_TTL_S))
+        with start_app_server(Path(tmp), database_url=database_url, seed=seed, extra_args=extra) as app:
+            raw = asyncio.run(run_sessions(app.base_url, app.pid(), sessions))
+            errors = _server_errors(app.log())
     return {
         "benchmark": "concurrency",
         "scale": scale,
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "streamlit": streamlit.__version__},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "load_1min_at_start": round(load_at_start, 2),
+            "python": platform.python_version(),
+            "streamlit": streamlit.__version__,
+        },
+        "session_ttl_s": SESSION_TTL_S,
         **summarise(raw, sessions),
+        "server_log_errors": errors,
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--sessions", type=int, default=SESSIONS)
     parser.add_argument("--scale", choices=("seed", "large"), default="seed")
-    parser.add_argument("--quick", action="store_true", help="5 sessions (CI smoke)")
+    parser.add_argument("--quick", action="store_true", help=f"{QUICK_SESSIONS} sessions (CI smoke)")
     args = parser.parse_args(argv)
-    print(json.dumps(run(5 if args.quick else args.sessions, args.scale), indent=2, ensure_ascii=False))
+    print(json.dumps(run(QUICK_SESSIONS if args.quick else args.sessions, args.scale), indent=2, ensure_ascii=False))
     return 0
 
 

@@ -67,3 +67,22 @@ def test_bench_seminar_quick_times_slides_and_take_home_files() -> None:
     assert result["benchmark"] == "seminar" and result["slides"] == 23
     assert set(result["ratio_to_floor"]) == {"build_slides", "deck_pptx", "city_onepager_pdf", "network_onepager_pdf", "events_ics"}
     assert all(value > 0 for value in result["median_ms"].values())
+
+
+def test_bench_concurrency_quick_runs_sessions_at_once_and_measures_memory() -> None:
+    reason = chromium_missing_reason()
+    if reason:
+        import pytest
+
+        pytest.skip(reason)
+    result = _bench_json("benchmarks/bench_concurrency.py", "--quick")
+    assert result["benchmark"] == "concurrency" and result["scale"] == "seed"
+    assert result["succeeded"] == result["sessions"] == 3, result["failed"]
+    assert result["failed"] == [] and result["server_log_errors"] == []
+    for step in ("open_peers", "pick_city", "open_projects", "search", "session"):
+        figures = result["steps"][step]
+        assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"], (step, figures)
+    memory = result["server_rss_mb"]
+    assert 0 < memory["before"] <= memory["peak"], memory
+    assert memory["after"] > 0 and isinstance(result["rss_growth_after_close_mb"], float)
+    assert set(result["meets"]) == {"all_succeeded", "growth_under_50_mb"}
