@@ -11,6 +11,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Collection, Iterator
+from typing import TypeVar
 
 import streamlit as st
 from sqlalchemy import Engine
@@ -21,6 +22,7 @@ from afus.i18n import DEFAULT_LANG, LANGS, Localized, localized, normalize_lang,
 from afus.network import Network, load_network
 
 _LOG = logging.getLogger("afus")
+T = TypeVar("T")
 
 # --- store and cached reads -------------------------------------------------
 
@@ -67,6 +69,24 @@ def match_inputs():  # noqa: ANN201 (afus.matching.MatchInputs)
     url = db.database_url()
     with store_guard():
         return _match_inputs(url, db.data_version(_engine(url)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _per_version(url: str, version: int, key: tuple, _build: Callable[[], object]) -> object:
+    return _build()
+
+
+def per_version(key: tuple, build: Callable[[], T]) -> T:
+    """``build()`` computed once per data version and ``key``, then shared by every session.
+
+    For what is expensive and the same for everyone (figures, aggregated
+    frames, tables in a language): ``key`` names the result and everything
+    it depends on besides the store's data (language, filters, a date).
+    Results are shared: treat them as read-only.
+    """
+    # Keyed on the snapshot's own version: what ``build`` reads from the
+    # network and what it is filed under always agree.
+    return _per_version(db.database_url(), network().version, key, build)  # type: ignore[return-value]
 
 
 def _slide_options(year: int, host: str | None, since: str | None, country: str | None, theme: str | None):  # noqa: ANN202

@@ -20,8 +20,9 @@ if network.cities.empty:
     st.stop()
 
 # --- key figures ---------------------------------------------------------------
-exchange = browse.projects_per_theme(network, lang, browse.EXCHANGE_FRAMEWORKS)
-by_status = browse.counts_by_status(network)
+# What every visitor sees alike is built once per data version (and language).
+exchange = ui.per_version(("overview.exchange", lang), lambda: browse.projects_per_theme(network, lang, browse.EXCHANGE_FRAMEWORKS))
+by_status = ui.per_version(("overview.by_status",), lambda: browse.counts_by_status(network))
 metric_cols = st.columns(4)
 metric_cols[0].metric(ui.tr("browse.metric.cities"), format_number(len(network.cities), lang))
 metric_cols[1].metric(ui.tr("browse.metric.ongoing"), format_number(int(by_status.set_index("status").at["ongoing", "projects"]), lang))
@@ -30,23 +31,26 @@ metric_cols[3].metric(ui.tr("browse.metric.events"), format_number(len(network.e
 
 # --- map -------------------------------------------------------------------------
 st.header(ui.tr("browse.overview.map"))
-per_country = browse.counts_by_country(network).set_index("country")
+per_country = ui.per_version(("overview.by_country",), lambda: browse.counts_by_country(network).set_index("country"))
 ui.chart(
-    charts.member_map(network.cities, country_labels),
+    ui.per_version(("overview.map", lang), lambda: charts.member_map(network.cities, country_labels)),
     ui.tr(
         "browse.map_caption",
         n=len(network.cities),
         fr=int(per_country.at["FR", "cities"]),
         se=int(per_country.at["SE", "cities"]),
     ),
-    pd.DataFrame(
-        {
-            ui.tr("browse.col.city"): network.cities["name"],
-            ui.tr("browse.col.country"): network.cities["country"].map(country_labels),
-            ui.tr("browse.col.population"): [format_number(p, lang) for p in network.cities["population"]],
-            ui.tr("browse.col.latitude"): network.cities["latitude"].round(3),
-            ui.tr("browse.col.longitude"): network.cities["longitude"].round(3),
-        }
+    ui.per_version(
+        ("overview.map_table", lang),
+        lambda: pd.DataFrame(
+            {
+                ui.tr("browse.col.city"): network.cities["name"],
+                ui.tr("browse.col.country"): network.cities["country"].map(country_labels),
+                ui.tr("browse.col.population"): [format_number(p, lang) for p in network.cities["population"]],
+                ui.tr("browse.col.latitude"): network.cities["latitude"].round(3),
+                ui.tr("browse.col.longitude"): network.cities["longitude"].round(3),
+            }
+        ),
     ),
     key="overview_map",
 )
@@ -72,7 +76,10 @@ with left:
 with right:
     st.header(ui.tr("browse.overview.by_theme"))
     ui.chart(
-        charts.count_bars(exchange["name"], exchange["projects"], axis_title=ui.tr("browse.axis.projects")),
+        ui.per_version(
+            ("overview.by_theme", lang),
+            lambda: charts.count_bars(exchange["name"], exchange["projects"], axis_title=ui.tr("browse.axis.projects")),
+        ),
         ui.tr("browse.overview.by_theme_caption", zero=int((exchange["projects"] == 0).sum()), total=len(exchange)),
         pd.DataFrame(
             {
@@ -86,7 +93,7 @@ with right:
 
 # --- latest ongoing projects ------------------------------------------------------
 st.header(ui.tr("browse.overview.latest"))
-latest = browse.latest_ongoing_projects(network, limit=5)
+latest = ui.per_version(("overview.latest",), lambda: browse.latest_ongoing_projects(network, limit=5))
 if latest.empty:
     st.info(ui.tr("browse.overview.no_projects"))
 for _, project in latest.iterrows():
@@ -119,7 +126,7 @@ since = st.date_input(
     ui.tr("history.since"), value=history.since_last_seminar(seminar_dates, dt.date.today()), key="overview_changes_since",
     format="YYYY-MM-DD", help=ui.tr("history.overview.since_help"), min_value=dt.date(1990, 1, 1),
 ) or dt.date.today()
-changes = history.changes_since(ui.engine(), since, limit=200)
+changes = ui.per_version(("overview.changes", since), lambda: history.changes_since(ui.engine(), since, limit=200))
 st.subheader(ui.tr("history.overview.changes", date=format_date(since, lang), count=len(changes)))
 if changes:
     st.dataframe(
@@ -133,18 +140,21 @@ if changes:
         ),
         hide_index=True,
     )
-stale = history.stale_contacts(ui.engine())
-st.subheader(ui.tr("history.stale.title", count=len(stale)))
-if stale:
-    st.dataframe(
-        pd.DataFrame(
-            {
-                ui.tr("history.item"): [c.label for c in stale],
-                ui.tr("field.contact_name"): [c.contact_name for c in stale],
-                ui.tr("field.contact_checked"): [format_date(c.checked, lang) if c.checked else ui.tr("history.stale.never") for c in stale],
-            }
-        ),
-        hide_index=True,
+
+
+def stale_table(stale: list[history.StaleContact]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            ui.tr("history.item"): [c.label for c in stale],
+            ui.tr("field.contact_name"): [c.contact_name for c in stale],
+            ui.tr("field.contact_checked"): [format_date(c.checked, lang) if c.checked else ui.tr("history.stale.never") for c in stale],
+        }
     )
+
+
+stale = ui.per_version(("overview.stale", lang, dt.date.today()), lambda: stale_table(history.stale_contacts(ui.engine())))
+st.subheader(ui.tr("history.stale.title", count=len(stale)))
+if len(stale):
+    st.dataframe(stale, hide_index=True)
 else:
     st.caption(ui.tr("history.stale.none"))
