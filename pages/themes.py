@@ -14,9 +14,12 @@ HEATMAP_ROWS = 30
 lang = ui.lang()
 network = ui.network()
 country_labels = {c: ui.tr(f"country.{c}") for c in sorted(set(network.cities["country"]) | {"FR", "SE"})}
-catalogue = browse.themes_by_framework(network, lang)
-theme_names = {row["slug"]: row["name"] for _, group in catalogue for _, row in group.iterrows()}
-city_names = dict(zip(network.cities["slug"], network.cities["name"]))
+# What every visitor sees alike is built once per data version (and language).
+catalogue = ui.per_version(("themes.catalogue", lang), lambda: browse.themes_by_framework(network, lang))
+theme_names = ui.per_version(
+    ("themes.names", lang), lambda: {row["slug"]: row["name"] for _, group in catalogue for _, row in group.iterrows()}
+)
+city_names = ui.per_version(("themes.city_names",), lambda: dict(zip(network.cities["slug"], network.cities["name"])))
 
 
 def project_link(project: pd.Series) -> None:
@@ -107,6 +110,7 @@ def show_catalogue() -> None:
             st.caption(ui.escape_markdown(" · ".join(facts)))
 
 
+@st.fragment  # choosing the frameworks redraws this section only
 def show_heatmap() -> None:
     st.header(ui.tr("browse.themes.heatmap"))
     choices = {"exchange": browse.EXCHANGE_FRAMEWORKS, **{f: (f,) for f in browse.LENS_FRAMEWORKS}}
@@ -116,23 +120,27 @@ def show_heatmap() -> None:
         key="themes_heatmap",
         format_func={c: ui.tr("browse.themes.exchange") if c == "exchange" else ui.tr(f"framework.{c}") for c in choices}.get,
     )
-    matrix = browse.city_theme_matrix(network, lang, choices[choice])
-    if matrix.empty or matrix.shape[1] == 0:
+    drawn = ui.per_version(("themes.heatmap", lang, choice), lambda: heatmap_parts(choices[choice]))
+    if drawn is None:
         st.info(ui.tr("browse.themes.empty"))
         return
+    ui.chart(*drawn, key="themes_heatmap_chart")
+
+
+def heatmap_parts(frameworks: tuple[str, ...]) -> tuple | None:
+    """The heatmap's figure, caption and table (None when there is nothing to draw)."""
+    matrix = browse.city_theme_matrix(network, lang, frameworks)
+    if matrix.empty or matrix.shape[1] == 0:
+        return None
     table = matrix.reset_index().rename(columns={"city": ui.tr("browse.col.city")})
     drawn = browse.busiest_rows(matrix, HEATMAP_ROWS)
     caption = ui.tr("browse.themes.heatmap_caption")
     if len(drawn) < len(matrix):
         caption += " " + ui.tr("browse.themes.heatmap_limited", shown=len(drawn), n=len(matrix))
-    ui.chart(
-        charts.heatmap(drawn, colorbar_title=ui.tr("browse.col.projects")),
-        caption,
-        table,
-        key="themes_heatmap_chart",
-    )
+    return charts.heatmap(drawn, colorbar_title=ui.tr("browse.col.projects")), caption, table
 
 
+@st.fragment  # choosing a city redraws this section only
 def show_balance() -> None:
     st.header(ui.tr("browse.themes.balance"))
     st.markdown(ui.tr("browse.themes.balance_intro"))
@@ -149,24 +157,31 @@ def show_balance() -> None:
     scope = city_names[city_slug] if city_slug else ui.tr("browse.themes.whole_network")
     columns = st.columns(2, gap="large")
     for col, framework in zip(columns, (browse.CAPITALS, browse.RECOMMENDATIONS)):
-        balance = browse.framework_balance(network, framework, lang, city_slug)
+        parts = ui.per_version(("themes.balance", lang, framework, city_slug), lambda: balance_parts(framework, city_slug, scope))
         with col:
             st.subheader(ui.tr(f"framework.{framework}"))
-            if balance.total_projects == 0:
+            if parts is None:
                 st.info(ui.escape_markdown(ui.tr("browse.themes.balance_empty", scope=scope)))
                 continue
-            ui.chart(
-                charts.count_bars(balance.counts["name"], balance.counts["projects"], axis_title=ui.tr("browse.axis.projects")),
-                ui.tr(
-                    "browse.themes.balance_caption",
-                    scope=scope,
-                    framework=ui.tr(f"framework.{framework}"),
-                    untagged=balance.untagged,
-                    total=balance.total_projects,
-                ),
-                pd.DataFrame({ui.tr("browse.col.theme"): balance.counts["name"], ui.tr("browse.col.projects"): balance.counts["projects"]}),
-                key=f"themes_balance_{framework}",
-            )
+            ui.chart(*parts, key=f"themes_balance_{framework}")
+
+
+def balance_parts(framework: str, city_slug: str | None, scope: str) -> tuple | None:
+    """One framework's balance chart: figure, caption and table (None when no project counts)."""
+    balance = browse.framework_balance(network, framework, lang, city_slug)
+    if balance.total_projects == 0:
+        return None
+    return (
+        charts.count_bars(balance.counts["name"], balance.counts["projects"], axis_title=ui.tr("browse.axis.projects")),
+        ui.tr(
+            "browse.themes.balance_caption",
+            scope=scope,
+            framework=ui.tr(f"framework.{framework}"),
+            untagged=balance.untagged,
+            total=balance.total_projects,
+        ),
+        pd.DataFrame({ui.tr("browse.col.theme"): balance.counts["name"], ui.tr("browse.col.projects"): balance.counts["projects"]}),
+    )
 
 
 # --- page -----------------------------------------------------------------------
