@@ -14,8 +14,9 @@ CARDS = 30
 lang = ui.lang()
 network = ui.network()
 country_labels = {c: ui.tr(f"country.{c}") for c in sorted(set(network.cities["country"]) | {"FR", "SE"})}
-directory_all = browse.city_directory(network)
-city_names = dict(zip(directory_all["slug"], directory_all["name"]))
+# What every visitor sees alike is built once per data version (and language, search).
+directory_all = ui.per_version(("cities.directory", "", None), lambda: browse.city_directory(network))
+city_names = ui.per_version(("cities.names",), lambda: dict(zip(directory_all["slug"], directory_all["name"])))
 
 
 def population_text(value: object) -> str:
@@ -57,7 +58,10 @@ def show_profile(profile: browse.CityProfile) -> None:
     left, right = st.columns([3, 2], gap="large")
     with left:
         ui.chart(
-            charts.member_map(network.cities, country_labels, focus_slug=city["slug"], height=420),
+            ui.per_version(
+                ("cities.map", lang, city["slug"]),
+                lambda: charts.member_map(network.cities, country_labels, focus_slug=city["slug"], height=420),
+            ),
             ui.tr("browse.profile.map_caption", city=name, country=country),
             pd.DataFrame(
                 {
@@ -160,6 +164,11 @@ def show_directory(with_title: bool = True) -> None:
     if with_title:
         st.title(ui.tr("nav.cities"))
         city_selector()
+    directory()
+
+
+@st.fragment  # searching or choosing a country redraws the directory only
+def directory() -> None:
     st.markdown(ui.tr("browse.cities.intro"))
     search_col, country_col = st.columns([3, 2])
     with search_col:
@@ -179,7 +188,7 @@ def show_directory(with_title: bool = True) -> None:
         )
     query = st.session_state.get("cities_q", "")
     country = st.session_state.get("cities_country") or None
-    found = browse.city_directory(network, query, country)
+    found = ui.per_version(("cities.directory", query, country), lambda: browse.city_directory(network, query, country))
 
     st.header(ui.tr("browse.cities.directory"))
     st.caption(ui.tr("browse.cities.count", n=len(found), total=len(network.cities)))
@@ -191,7 +200,7 @@ def show_directory(with_title: bool = True) -> None:
     per_row = 3
     for start in range(0, len(cards), per_row):
         cols = st.columns(per_row)
-        for col, (_, city) in zip(cols, cards.iloc[start : start + per_row].iterrows()):
+        for col, city in zip(cols, cards.iloc[start : start + per_row].to_dict("records")):
             with col.container(border=True):
                 city_link(city)
                 people = ui.tr("browse.inhabitants", population=format_number(city["population"], lang)) if pd.notna(city["population"]) else ui.tr("browse.population_unknown")
@@ -199,13 +208,16 @@ def show_directory(with_title: bool = True) -> None:
     if len(found) > CARDS:
         st.caption(ui.tr("browse.cities.cards_limited", shown=CARDS, n=len(found)))
         st.dataframe(
-            pd.DataFrame(
-                {
-                    ui.tr("browse.col.city"): found["name"],
-                    ui.tr("browse.col.country"): found["country"].map(country_labels),
-                    ui.tr("browse.col.population"): found["population"],
-                    ui.tr("browse.col.ongoing"): found["ongoing"],
-                }
+            ui.per_version(
+                ("cities.directory_table", lang, query, country),
+                lambda: pd.DataFrame(
+                    {
+                        ui.tr("browse.col.city"): found["name"],
+                        ui.tr("browse.col.country"): found["country"].map(country_labels),
+                        ui.tr("browse.col.population"): found["population"],
+                        ui.tr("browse.col.ongoing"): found["ongoing"],
+                    }
+                ),
             ),
             hide_index=True,
         )
@@ -232,7 +244,7 @@ if requested and requested not in city_names:
     city_selector()
     show_directory(with_title=False)
 elif selected:
-    show_profile(browse.city_profile(network, selected))
+    show_profile(ui.per_version(("cities.profile", selected), lambda: browse.city_profile(network, selected)))
     st.divider()
     st.page_link("pages/cities.py", label=ui.tr("browse.all_cities"), icon=":material/arrow_back:")
 else:
