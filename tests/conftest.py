@@ -1,15 +1,15 @@
-"""Shared fixtures: a fresh, seeded SQLite store per test; AppTest helpers."""
+"""Shared fixtures: a fresh store per test (SQLite or PostgreSQL, tests/stores.py); AppTest helpers."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
-from afus import db, schema, seed
+from afus import db
+from tests import stores
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -17,30 +17,30 @@ ROOT = Path(__file__).resolve().parent.parent
 pytest_plugins = ["tests.browser_support", "tests.pg_support"]
 
 
-# AFUS_TEST_BACKEND=postgresql runs every store test (the fixtures below) on a
-# fresh PostgreSQL database instead of a SQLite file.
-TEST_BACKEND = os.environ.get("AFUS_TEST_BACKEND", "sqlite").strip().lower()
+# AFUS_TEST_BACKEND=postgresql runs every store test (the fixtures below) and
+# every test app server on a fresh PostgreSQL database instead of a SQLite file.
+TEST_BACKEND = stores.BACKEND
 
 
 @pytest.fixture
 def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> str:
-    """An empty store, set as AFUS_DATABASE_URL: a SQLite file, or a PostgreSQL database (AFUS_TEST_BACKEND)."""
-    if TEST_BACKEND in ("postgresql", "postgres", "pg"):
-        server = request.getfixturevalue("pg_server")
-        url = server.create_database()
-        request.addfinalizer(lambda: server.drop_database(url))
-    else:
-        url = f"sqlite:///{tmp_path / 'afus-test.db'}"
-    monkeypatch.setenv(db.ENV_URL, url)
-    return url
+    """A fresh store, set as AFUS_DATABASE_URL: a SQLite file, or a PostgreSQL database (AFUS_TEST_BACKEND).
+
+    It is seeded when the test also uses ``engine``, has the schema alone with
+    ``empty_engine``, and is empty otherwise; each is a copy of a template
+    built once per process (``tests/stores.py``).
+    """
+    kind = "seeded" if "engine" in request.fixturenames else "schema" if "empty_engine" in request.fixturenames else "empty"
+    store = stores.new_store(kind, tmp_path)
+    request.addfinalizer(store.drop)
+    monkeypatch.setenv(db.ENV_URL, store.url)
+    return store.url
 
 
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
     """A seeded store (schema at head, seed content loaded)."""
     eng = db.make_engine(db_url)
-    schema.upgrade(eng)
-    seed.seed(eng)
     yield eng
     eng.dispose()
 
@@ -49,7 +49,6 @@ def engine(db_url: str) -> Iterator[Engine]:
 def empty_engine(db_url: str) -> Iterator[Engine]:
     """A store with the schema but no content."""
     eng = db.make_engine(db_url)
-    schema.upgrade(eng)
     yield eng
     eng.dispose()
 

@@ -6,9 +6,16 @@ Registered as a pytest plugin by ``tests/conftest.py``:
   initialised in a temporary directory and listening on a free port of
   127.0.0.1; stopped and deleted at the end of the session. ``initdb``
   refuses to run as root, so as root every server command runs as the
-  ``postgres`` user (``runuser -u postgres --``).
+  ``postgres`` user (``runuser -u postgres --``). It is one server per
+  process (:func:`shared_server`): each pytest-xdist worker starts its own,
+  in its own directory on its own port, so workers never wait on each other.
 - ``pg_url`` (per test): the ``postgresql+psycopg://`` URL of a fresh, empty
   database on that server, dropped after the test.
+
+A store at the schema's head, seeded or not, is built once per server as a
+template database (:meth:`PgServer.template`); each test's store is then a
+``CREATE DATABASE ... TEMPLATE`` copy of it, which takes milliseconds instead
+of a migration and a seed (``tests/stores.py``).
 
 Where PostgreSQL is not installed the tests that need it are skipped with the
 reason; under CI (``CI=true``, where ``.ci/run`` installs it) they fail instead,
@@ -19,6 +26,7 @@ databases from, e.g. ``postgresql+psycopg://postgres@host/postgres``).
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import glob
 import itertools
@@ -28,7 +36,7 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -57,6 +65,7 @@ class PgServer:
     """A PostgreSQL server the tests may create databases on."""
 
     admin_url: str  # SQLAlchemy URL of the maintenance database
+    _templates: dict[str, str] = field(default_factory=dict, repr=False)
 
     def url(self, database: str) -> str:
         """SQLAlchemy URL of ``database`` on this server."""
@@ -70,11 +79,27 @@ class PgServer:
         with psycopg.connect(conninfo, autocommit=True) as conn:
             conn.execute(sql)
 
-    def create_database(self, prefix: str = "afus_test") -> str:
-        """Create an empty database and return its URL."""
+    def create_database(self, prefix: str = "afus_test", template: str = "template0") -> str:
+        """Create a database, a copy of ``template`` (by default an empty one), and return its URL."""
         name = f"{prefix}_{os.getpid()}_{next(_counter)}"
-        self._admin(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
+        self._admin(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE "{template}"')
         return self.url(name)
+
+    def template(self, seeded: bool) -> str:
+        """The name of a template database at the schema's head, with the seed content when ``seeded``.
+
+        Built on first use and kept for the server's life; its name carries
+        the process id, so processes sharing an external server never copy
+        each other's template while it is being built.
+        """
+        kind = "seeded" if seeded else "schema"
+        if kind not in self._templates:
+            from tests import stores
+
+            url = self.create_database(f"afus_template_{kind}")
+            stores.build(url, seeded=seeded)  # closes its connections: a template must be unused to be copied
+            self._templates[kind] = url.rpartition("/")[2]
+        return self._templates[kind]
 
     def drop_database(self, url: str) -> None:
         """Drop the database behind ``url`` (closing what still uses it)."""
@@ -101,7 +126,6 @@ def start_postgres() -> Iterator[PgServer]:
     if os.geteuid() == 0:
         for path in (workdir, socket_dir):
             shutil.chown(path, "postgres", "postgres")
-    port = _free_port()
     run = dict(check=True, capture_output=True, text=True, timeout=120)
     started = False
     try:
@@ -110,14 +134,23 @@ def start_postgres() -> Iterator[PgServer]:
                           "--encoding=UTF8", "--no-locale", "--no-sync"]),
             **run,
         )  # fmt: skip
-        options = (
-            f"-p {port} -k {socket_dir} -c listen_addresses=127.0.0.1 "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
-        subprocess.run(
-            _as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-l", str(log_file), "-o", options, "-w", "-t", "60", "start"]),
-            **run,
-        )  # fmt: skip
+        for attempt in range(3):
+            # Another process (an xdist worker starting its own server) may take
+            # the free port before this server binds it: try another one.
+            port = _free_port()
+            options = (
+                f"-p {port} -k {socket_dir} -c listen_addresses=127.0.0.1 "
+                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+            )
+            try:
+                subprocess.run(
+                    _as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-l", str(log_file), "-o", options, "-w", "-t", "60", "start"]),
+                    **run,
+                )  # fmt: skip
+                break
+            except subprocess.CalledProcessError:
+                if attempt == 2:
+                    raise
         started = True
         yield PgServer(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres")
     except subprocess.CalledProcessError as exc:
@@ -150,18 +183,45 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+_shared: list[PgServer] = []
+_shared_stack = contextlib.ExitStack()
+
+
+def shared_server() -> PgServer:
+    """This process's PostgreSQL server: ``AFUS_TEST_POSTGRES_ADMIN_URL``'s, or one started on first use.
+
+    A started server is stopped when the test session ends (or, outside
+    pytest, when the process exits).
+    """
+    if not _shared:
+        admin_url = os.environ.get(ADMIN_URL_ENV)
+        if admin_url:
+            _shared.append(PgServer(admin_url))
+        else:
+            _shared.append(_shared_stack.enter_context(start_postgres()))
+    return _shared[0]
+
+
+def stop_shared_server() -> None:
+    """Stop and delete the server :func:`shared_server` started, if any."""
+    _shared.clear()
+    _shared_stack.close()
+
+
+atexit.register(stop_shared_server)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:  # noqa: ARG001 (pytest hook)
+    stop_shared_server()
+
+
 @pytest.fixture(scope="session")
-def pg_server() -> Iterator[PgServer]:
-    """A PostgreSQL server for the whole test session."""
+def pg_server() -> PgServer:
+    """This process's PostgreSQL server, for the whole test session."""
     reason = postgres_missing_reason()
     if reason:
         skip_or_fail(reason)
-    admin_url = os.environ.get(ADMIN_URL_ENV)
-    if admin_url:
-        yield PgServer(admin_url)
-        return
-    with start_postgres() as server:
-        yield server
+    return shared_server()
 
 
 @pytest.fixture
