@@ -12,7 +12,7 @@ import functools
 import streamlit as st
 
 from afus import ui
-from afus.i18n import format_date
+from afus.i18n import format_date, format_number
 from afus.network import Network
 from afus.projects import (
     FILTER_PARAMS,
@@ -37,6 +37,8 @@ from afus.projects import (
 KEY_Q = "projects_q"
 KEY_SORT = "projects_sort"
 KEY_TABLE = "projects_table"
+KEY_PAGE = "projects_page"
+PAGE_ROWS = 200  # rows sent to the browser at once; the CSV holds every match
 KEY_SYNCED = "projects_synced_params"  # the URL state the widgets were last set from / wrote
 FILTER_KEYS = {param: f"projects_{param}" for param in FILTER_PARAMS}
 
@@ -171,21 +173,23 @@ def empty_result(network: Network, filters: ProjectFilters, options: FilterOptio
         st.caption(ui.tr("projects.empty.search_tip"))
 
 
-def project_list(network: Network) -> None:
-    """The filtered, sorted list with its count, table and CSV download."""
+@st.fragment  # searching, filtering, sorting and paging redraw the list only
+def project_list() -> None:
+    """The filtered, sorted list with its count, table (a page of rows) and CSV download."""
+    network = ui.network()
     lang = ui.lang()
     st.caption(ui.tr("projects.intro"))
     filters = read_url(network)
-    options = filter_options(network, lang)
+    options = ui.per_version(("projects.options", lang), lambda: filter_options(network, lang))
     filter_widgets(options)
 
     shown = filter_projects(network, filters, lang)
     if shown.empty:
         empty_result(network, filters, options)
         return
-    table = project_table(network, shown, lang)
     total = len(network.projects)
-    st.caption(ui.tr("projects.count.of", shown=len(table), total=total) if filters.active() else count_label(total))
+    st.caption(ui.tr("projects.count.of", shown=len(shown), total=total) if filters.active() else count_label(total))
+    table = project_table(network, shown.iloc[page_rows(len(shown), filters)], lang)
     event = st.dataframe(table, hide_index=True, key=KEY_TABLE, on_select="rerun", selection_mode="single-row")
     if event.selection.rows and event.selection.rows[0] < len(table):
         # Selecting a row opens the project: its own URL, so the view can be shared.
@@ -194,7 +198,7 @@ def project_list(network: Network) -> None:
     st.caption(ui.tr("projects.open_hint"))
     st.download_button(
         ui.tr("projects.download"),
-        data=functools.partial(table_csv, table),  # built only when clicked
+        data=functools.partial(csv_of, network, shown, lang),  # built only when clicked
         file_name=csv_file_name(filters, dt.date.today()),
         mime="text/csv",
         help=ui.tr("projects.download.help"),
@@ -202,6 +206,27 @@ def project_list(network: Network) -> None:
         on_click="ignore",
         icon=":material/download:",
     )
+
+
+def page_rows(count: int, filters: ProjectFilters) -> slice:
+    """The rows of the result on screen: all of them, or one page with a page number (back to 1 when the filters change)."""
+    if count <= PAGE_ROWS:
+        return slice(0, count)
+    pages = -(-count // PAGE_ROWS)
+    params = filters_to_params(filters)
+    if st.session_state.get(KEY_PAGE + "_for") != params:
+        st.session_state[KEY_PAGE + "_for"] = params
+        st.session_state[KEY_PAGE] = 1
+    page = st.number_input(ui.tr("projects.page"), min_value=1, max_value=pages, step=1, key=KEY_PAGE, width=160)
+    first = (min(int(page), pages) - 1) * PAGE_ROWS
+    last = min(first + PAGE_ROWS, count)
+    st.caption(ui.tr("projects.page.rows", first=format_number(first + 1, ui.lang()), last=format_number(last, ui.lang()), n=format_number(count, ui.lang())))
+    return slice(first, last)
+
+
+def csv_of(network: Network, shown, lang: str) -> bytes:  # noqa: ANN001 (a frame of network.projects)
+    """The CSV of every project of the result (not only the page on screen)."""
+    return table_csv(project_table(network, shown, lang))
 
 
 def count_label(count: int) -> str:
@@ -308,7 +333,7 @@ network = ui.network()
 project_slug = ui.query_param("project")
 if project_slug is None:
     st.title(ui.tr("nav.projects"))
-    project_list(network)
+    project_list()
 else:
     found = project_detail(network, project_slug, ui.lang())
     if found is None:

@@ -53,6 +53,12 @@ STRINGS = {
         "fr": "Sélectionnez une ligne pour ouvrir le projet.",
         "sv": "Markera en rad för att öppna projektet.",
     },
+    "projects.page": {"en": "Page", "fr": "Page", "sv": "Sida"},
+    "projects.page.rows": {
+        "en": "Rows {first}–{last} of {n}. Search, filter or sort to bring others forward; the download holds them all.",
+        "fr": "Lignes {first} à {last} sur {n}. Recherchez, filtrez ou triez pour faire remonter les autres ; le téléchargement les contient toutes.",
+        "sv": "Rad {first}–{last} av {n}. Sök, filtrera eller sortera för att få fram andra; nedladdningen innehåller alla.",
+    },
     "projects.table.label": {"en": "Projects", "fr": "Projets", "sv": "Projekt"},
     "projects.col.title": {"en": "Title", "fr": "Titre", "sv": "Titel"},
     "projects.col.city": {"en": "City", "fr": "Ville", "sv": "Stad"},
