@@ -31,7 +31,7 @@ import pandas as pd
 from afus.i18n import Localized, localized, t
 from afus.models import COUNTRIES, STATUSES
 from afus.network import Network
-from afus.search import per_snapshot, project_index
+from afus.search import per_snapshot, project_index, query_terms
 from afus.text import fold, tokens
 
 THEME_FRAMEWORKS: tuple[str, ...] = ("afus_theme", "city_track")
@@ -195,7 +195,9 @@ def _with_any_theme(network: Network, slugs: Iterable[str]) -> set[int]:
 def filter_projects(network: Network, filters: ProjectFilters, lang: str) -> pd.DataFrame:
     """The projects matching ``filters``, sorted as they ask (a new frame; the network is untouched)."""
     projects = network.projects
-    mask = projects["id"].isin(project_index(network).matching_ids(filters.query))
+    mask = pd.Series(True, index=projects.index)
+    if query_terms(filters.query):  # the search index is built on the first search, not on the first visit
+        mask &= projects["id"].isin(project_index(network).matching_ids(filters.query))
     if filters.countries:
         mask &= projects["country"].isin(filters.countries)
     if filters.cities:
@@ -340,14 +342,22 @@ def project_table(network: Network, projects: pd.DataFrame, lang: str) -> pd.Dat
 
     Headers and labels are in ``lang``; every cell is text (dates as ISO
     ``YYYY-MM-DD``), so the screen and the file agree exactly. The frame's
-    index is the project slug. The rows of the whole network are shaped once
-    per snapshot and language; a list is then a selection of them.
+    index is the project slug. The names it looks up are gathered once per
+    snapshot and language; only the rows asked for are shaped.
     """
-    full = per_snapshot(network, ("table", lang), lambda: _table_rows(network, network.projects, lang))
-    return full.loc[list(projects["slug"])]
+    lookups = per_snapshot(network, ("table_lookups", lang), lambda: _table_lookups(network, lang))
+    return _table_rows(lookups, projects, lang)
 
 
-def _table_rows(network: Network, projects: pd.DataFrame, lang: str) -> pd.DataFrame:
+@dataclass(frozen=True)
+class _TableLookups:
+    theme_name: dict[int, str]
+    theme_rank: dict[int, tuple[int, int]]
+    themes_of: dict[int, list[int]]
+    partners_of: dict[int, list[str]]
+
+
+def _table_lookups(network: Network, lang: str) -> _TableLookups:
     order = THEME_FRAMEWORKS + LENS_FRAMEWORKS + TERRITORY_FRAMEWORKS
     theme_name: dict[int, str] = {}
     theme_rank: dict[int, tuple[int, int]] = {}
@@ -366,6 +376,13 @@ def _table_rows(network: Network, projects: pd.DataFrame, lang: str) -> pd.DataF
     for pid, cid in network.project_partners[["project_id", "city_id"]].itertuples(index=False):
         if cid in city_name:
             partners_of.setdefault(int(pid), []).append(city_name[cid])
+    return _TableLookups(theme_name, theme_rank, themes_of, partners_of)
+
+
+def _table_rows(lookups: _TableLookups, projects: pd.DataFrame, lang: str) -> pd.DataFrame:
+    theme_name, theme_rank, themes_of, partners_of = (
+        lookups.theme_name, lookups.theme_rank, lookups.themes_of, lookups.partners_of
+    )
     country_label = {code: t(f"country.{code}", lang) for code in set(projects["country"])}
     status_label = {status: t(f"status.{status}", lang) for status in set(projects["status"])}
 
