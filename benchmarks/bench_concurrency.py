@@ -25,14 +25,22 @@ reconnects, and an expired one is dropped on the next write to that store
 "after" are both taken once the TTL has passed and one probe visit has come
 and gone. Target: growth after closing < 50 MB.
 
+Every session's browser shares this machine's cores with the server, so a
+step's time is mostly the browser's drawing; the JSON therefore also gives
+the server's response per step as seen on each page's websocket (from the
+first script run asked for to the last one finished) and the CPU time the
+server and the browser used during the sessions.
+
 Prints JSON: successes, failures with their step and reason, p50/p95/max
-of each step and of the whole session, the memory figures.
+of each step (and of the server's response) and of the whole session, the
+CPU split, the memory figures and any error the server logged.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -97,22 +105,77 @@ async def _check_no_exception(page) -> None:  # noqa: ANN001
         raise StepFailed(f"the page shows an exception: {text.splitlines()[0][:160] if text else ''}")
 
 
+class Wire:
+    """A page's Streamlit websocket, seen from the browser: when a script run was asked for and when one finished.
+
+    The time from the first request of a step to the last run finished is the
+    server's response time (its queueing included), without the browser's
+    drawing; with every session's browser on the same two cores, it tells the
+    server's share of a step from the client's.
+    """
+
+    def __init__(self, page) -> None:  # noqa: ANN001
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        self._back, self._forward = BackMsg, ForwardMsg
+        self.asked: list[float] = []
+        self.finished: list[float] = []
+        page.on("websocket", self._socket)
+
+    def _socket(self, socket) -> None:  # noqa: ANN001
+        socket.on("framesent", self._sent)
+        socket.on("framereceived", self._received)
+
+    def _sent(self, payload: bytes | str) -> None:
+        if isinstance(payload, bytes) and self._kind(self._back, payload) == "rerun_script":
+            self.asked.append(time.perf_counter())
+
+    def _received(self, payload: bytes | str) -> None:
+        # A "script finished" message is a few bytes; the large ones are elements.
+        if isinstance(payload, bytes) and len(payload) < 256 and self._kind(self._forward, payload) == "script_finished":
+            self.finished.append(time.perf_counter())
+
+    @staticmethod
+    def _kind(message_class, payload: bytes) -> str | None:  # noqa: ANN001
+        try:
+            return message_class.FromString(payload).WhichOneof("type")
+        except Exception:  # noqa: BLE001 - not a message of this kind
+            return None
+
+    def server_ms(self, since: float) -> float | None:
+        """From the first run asked for after ``since`` to the last one finished; ``None`` if none was seen."""
+        asked = [t for t in self.asked if t >= since]
+        finished = [t for t in self.finished if asked and t >= asked[0]]
+        return (finished[-1] - asked[0]) * 1000 if finished else None
+
+
 async def one_session(browser, base_url: str, n: int, start: asyncio.Event) -> dict:  # noqa: ANN001
     """One user's visit; its step times (ms), or the step and error that stopped it."""
     await start.wait()
     began = time.perf_counter()
     steps: dict[str, float] = {}
+    server: dict[str, float] = {}
     step = "new_context"
     context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     context.set_default_timeout(STEP_TIMEOUT_MS)
     try:
         page = await context.new_page()
+        wire = Wire(page)
+
+        def _server_time(name: str, since: float) -> None:
+            value = wire.server_ms(since)
+            if value is not None:
+                server[name] = value
 
         step = "open_peers"
+        t0 = time.perf_counter()
         steps[step] = await _open(page, f"{base_url}/peers")
+        _server_time(step, t0)
         await _check_no_exception(page)
 
         step = "pick_city"
+        t0 = time.perf_counter()
         typed = PEER_CITIES[n % len(PEER_CITIES)][:3]
         box = page.locator(".st-key-peers_city input")
         await box.click()
@@ -120,19 +183,24 @@ async def one_session(browser, base_url: str, n: int, start: asyncio.Event) -> d
         option = page.locator('[role="option"]').filter(has_text=re.compile(typed, re.I)).first
         await option.wait_for()
         steps[step] = await _interact(page, option.click, "city")
+        _server_time(step, t0)
         await _check_no_exception(page)
 
         step = "open_projects"
+        t0 = time.perf_counter()
         steps[step] = await _open(page, f"{base_url}/projects")
+        _server_time(step, t0)
         await _check_no_exception(page)
 
         step = "search"
+        t0 = time.perf_counter()
         await page.locator(".st-key-projects_q input").fill(SEARCHES[n % len(SEARCHES)])
         steps[step] = await _interact(page, lambda: page.keyboard.press("Enter"), "q")
+        _server_time(step, t0)
         await _check_no_exception(page)
 
         steps["session"] = (time.perf_counter() - began) * 1000
-        return {"ok": True, "steps": steps}
+        return {"ok": True, "steps": steps, "server": server}
     except Exception as exc:  # a failure, reported with its step and message
         first_line = (str(exc).strip().splitlines() or [""])[0][:200]
         return {"ok": False, "error": f"{step}: {type(exc).__name__}: {first_line}", "steps": steps}
@@ -143,22 +211,45 @@ async def one_session(browser, base_url: str, n: int, start: asyncio.Event) -> d
 # --- server memory ----------------------------------------------------------------------------
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory of ``pid`` and all its descendants (from /proc), in bytes."""
-    total, todo, seen = 0, [pid], set()
+def _tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants (from /proc)."""
+    found, todo = [], [pid]
     while todo:
         current = todo.pop()
-        if current in seen:
+        if current in found:
             continue
-        seen.add(current)
         try:
-            total += harness.rss_bytes(current)
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children", encoding="ascii") as fh:
                     todo.extend(int(child) for child in fh.read().split())
         except (FileNotFoundError, ProcessLookupError):
             continue
+        found.append(current)
+    return found
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of ``pid`` and all its descendants, in bytes."""
+    total = 0
+    for member in _tree(pid):
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+            total += harness.rss_bytes(member)
     return total
+
+
+def tree_cpu_s(pid: int) -> float:
+    """CPU time (user + system) used so far by ``pid`` and its descendants, in seconds.
+
+    Descendants that have exited count through their parent's "children" times
+    (a closed tab's renderer process, once Chromium has reaped it).
+    """
+    ticks = 0
+    for member in _tree(pid):
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+            with open(f"/proc/{member}/stat", encoding="ascii") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            ticks += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime (fields 14-17 of stat)
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 async def _sample_rss(pid: int, stop: asyncio.Event, samples: list[int]) -> None:
@@ -202,16 +293,18 @@ async def run_sessions(base_url: str, pid: int, sessions: int) -> dict:
             start, stop, samples = asyncio.Event(), asyncio.Event(), []
             sampler = asyncio.create_task(_sample_rss(pid, stop, samples))
             tasks = [asyncio.create_task(one_session(browser, base_url, n, start)) for n in range(sessions)]
-            began = time.perf_counter()
+            # This process's tree holds the server and the browser: the browser's share is the rest.
+            began, server_began, all_began = time.perf_counter(), tree_cpu_s(pid), tree_cpu_s(os.getpid())
             start.set()
             results = await asyncio.gather(*tasks)
-            wall = time.perf_counter() - began
+            wall, server_cpu = time.perf_counter() - began, tree_cpu_s(pid) - server_began
+            client_cpu = tree_cpu_s(os.getpid()) - all_began - server_cpu
             stop.set()
             await sampler
             after = await _rss_after_release(browser, base_url, pid)
         finally:
             await browser.close()
-    return {"results": results, "wall_s": wall, "rss": {"before": before, "peak": max(samples or [before]), "after": after}}
+    return {"results": results, "wall_s": wall, "cpu_s": {"server": server_cpu, "browser": client_cpu}, "rss": {"before": before, "peak": max(samples or [before]), "after": after}}
 
 
 def _set(event: asyncio.Event) -> asyncio.Event:
@@ -219,18 +312,25 @@ def _set(event: asyncio.Event) -> asyncio.Event:
     return event
 
 
+def _percentiles(values: list[float]) -> dict[str, float]:
+    return {
+        "p50_ms": round(harness.percentile(values, 50), 1),
+        "p95_ms": round(harness.percentile(values, 95), 1),
+        "max_ms": round(max(values), 1),
+    }
+
+
 def summarise(raw: dict, sessions: int) -> dict:
     """Percentiles per step and the memory verdict."""
     ok = [r for r in raw["results"] if r["ok"]]
-    steps = {}
+    steps, server = {}, {}
     for name in STEPS:
         values = [r["steps"][name] for r in ok if name in r["steps"]]
         if values:
-            steps[name] = {
-                "p50_ms": round(harness.percentile(values, 50), 1),
-                "p95_ms": round(harness.percentile(values, 95), 1),
-                "max_ms": round(max(values), 1),
-            }
+            steps[name] = _percentiles(values)
+        values = [r["server"][name] for r in ok if name in r["server"]]
+        if values:
+            server[name] = {**_percentiles(values), "seen": len(values)}
     rss = raw["rss"]
     growth = (rss["after"] - rss["before"]) / MB
     return {
@@ -238,7 +338,10 @@ def summarise(raw: dict, sessions: int) -> dict:
         "succeeded": len(ok),
         "failed": [r["error"] for r in raw["results"] if not r["ok"]],
         "wall_s": round(raw["wall_s"], 1),
+        # CPU used during the sessions by the server and by Chromium with its driver (2 cores shared).
+        "cpu_s": {k: round(v, 1) for k, v in raw["cpu_s"].items()},
         "steps": steps,
+        "server_response": server,
         "server_rss_mb": {k: round(v / MB, 1) for k, v in rss.items()},
         "rss_growth_after_close_mb": round(growth, 1),
         "meets": {"all_succeeded": len(ok) == sessions, "growth_under_50_mb": growth < GROWTH_TARGET_MB},

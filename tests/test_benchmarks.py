@@ -82,6 +82,8 @@ def test_bench_concurrency_quick_runs_sessions_at_once_and_measures_memory() -> 
     for step in ("open_peers", "pick_city", "open_projects", "search", "session"):
         figures = result["steps"][step]
         assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"], (step, figures)
+    assert result["server_response"]["open_peers"]["p50_ms"] > 0
+    assert result["cpu_s"]["server"] > 0 and result["cpu_s"]["browser"] > 0
     memory = result["server_rss_mb"]
     assert 0 < memory["before"] <= memory["peak"], memory
     assert memory["after"] > 0 and isinstance(result["rss_growth_after_close_mb"], float)
