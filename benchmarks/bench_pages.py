@@ -20,7 +20,6 @@ import platform
 import re
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,29 +90,6 @@ def interaction_list(quick: bool = False) -> tuple[Interaction, ...]:
 # --- server run time (AppTest) -------------------------------------------------
 
 
-def apptest_run_ms(script: Path, page_file: str | None, query: dict[str, str], reps: int) -> tuple[float, Samples]:
-    """First and repeated run times of a script (switched to ``page_file``) under AppTest."""
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(script), default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = value
-    if page_file:
-        at.run()
-        at.switch_page(page_file)
-    start = time.perf_counter()
-    at.run()
-    first = (time.perf_counter() - start) * 1000
-    if at.exception:
-        raise RuntimeError(f"{page_file or script}: {at.exception[0].value}")
-    warm = Samples()
-    for _ in range(reps):
-        start = time.perf_counter()
-        at.run()
-        warm.add((time.perf_counter() - start) * 1000)
-    return first, warm
-
-
 def server_times(url: str, reps: int, quick: bool = False) -> dict:
     """AppTest run time of every page on the store at ``url`` against the empty page."""
     import streamlit as st
@@ -123,13 +99,13 @@ def server_times(url: str, reps: int, quick: bool = False) -> dict:
     os.environ[db.ENV_URL] = url
     st.cache_data.clear()
     st.cache_resource.clear()
-    _, floor = apptest_run_ms(harness.EMPTY_PAGE, None, {}, reps)
+    _, floor = harness.apptest_run_ms(harness.EMPTY_PAGE, None, {}, reps)
     out = {"floor_empty_page": floor.summary(), "pages": {}}
     for label, url_path, query in page_list(quick):
         from afus.pages import page_file
 
         try:
-            first, warm = apptest_run_ms(harness.ROOT / "dashboard.py", page_file(url_path), query, reps)
+            first, warm = harness.apptest_run_ms(harness.ROOT / "dashboard.py", page_file(url_path), query, reps)
         except Exception as exc:  # reported in the JSON, the other pages still measured
             out["pages"][label] = {"error": _short_error(exc)}
             continue

@@ -25,7 +25,6 @@ import platform
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,20 +34,10 @@ if str(ROOT) not in sys.path:
 import numpy as np  # noqa: E402
 
 from benchmarks import harness, scale  # noqa: E402
-from benchmarks.harness import Samples, ratio  # noqa: E402
+from benchmarks.harness import apptest_run_ms, ratio, timed  # noqa: E402
 
 TARGETS = {"ranking_ms": 20.0, "page_warm_ms_scale": 300.0}
 ASKING_CITY = "saint-brieuc"  # a member city, present at both scales
-
-
-def timed(fn: Callable[[], object], reps: int) -> Samples:
-    samples = Samples()
-    fn()  # warm-up (imports, first allocation)
-    for _ in range(reps):
-        start = time.perf_counter()
-        fn()
-        samples.add((time.perf_counter() - start) * 1000)
-    return samples
 
 
 def matching_times(url: str, reps: int) -> dict:
@@ -91,29 +80,6 @@ def matching_times(url: str, reps: int) -> dict:
         "full_matrix": {**matrix.summary(), "ratio": ratio(matrix.median, floor.median)},
         "seminar_pairings_with_matrix": pairings.summary(),
     }
-
-
-def apptest_run_ms(script: Path, page_file: str | None, query: dict[str, str], reps: int) -> tuple[float, Samples]:
-    """First and warm run times of ``script`` (switched to ``page_file``) under AppTest."""
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(script), default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = value
-    if page_file:
-        at.run()
-        at.switch_page(page_file)
-    start = time.perf_counter()
-    at.run()
-    first = (time.perf_counter() - start) * 1000
-    if at.exception:
-        raise RuntimeError(f"{page_file or script}: {at.exception[0].value}")
-    warm = Samples()
-    for _ in range(reps):
-        start = time.perf_counter()
-        at.run()
-        warm.add((time.perf_counter() - start) * 1000)
-    return first, warm
 
 
 def page_times(url: str, reps: int, floor_ms: float) -> dict:

@@ -30,7 +30,6 @@ import platform
 import random
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -42,6 +41,7 @@ if str(ROOT) not in sys.path:
 import pandas as pd  # noqa: E402
 
 from afus import db, schema, seed  # noqa: E402
+from benchmarks import harness  # noqa: E402
 from afus.network import Network, load_network  # noqa: E402
 from afus.projects import ProjectFilters, filter_projects, project_table, table_csv  # noqa: E402
 from afus.search import project_haystacks, project_index  # noqa: E402
@@ -105,14 +105,7 @@ def synthetic_network(base: Network, projects: int) -> Network:
 
 def timed(fn: Callable[[], object], reps: int) -> dict[str, float]:
     """Median and minimum of ``reps`` runs (after one warm-up), in milliseconds."""
-    fn()
-    samples = []
-    for _ in range(reps):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    return {"median_ms": round(samples[len(samples) // 2], 2), "min_ms": round(samples[0], 2), "n": reps}
+    return harness.timed(fn, reps).summary()
 
 
 def with_ratio(result: dict[str, float], floor_ms: float) -> dict[str, float]:
@@ -155,22 +148,9 @@ def run(projects: int, reps: int) -> dict:
 
 def apptest_times(page_file: str | None, query: dict[str, str], reps: int) -> dict[str, float]:
     """First run and warm reruns of the dashboard on ``page_file`` (or of the empty page) under AppTest."""
-    from streamlit.testing.v1 import AppTest
-
-    script = ROOT / ("dashboard.py" if page_file else "benchmarks/empty_page.py")
-    at = AppTest.from_file(str(script), default_timeout=300)
-    for key, value in query.items():
-        at.query_params[key] = value
-    if page_file:
-        at.run()
-        at.switch_page(page_file)
-    start = time.perf_counter()
-    at.run()
-    first = (time.perf_counter() - start) * 1000
-    if at.exception:
-        raise RuntimeError(f"{page_file}: {at.exception[0].value}")
-    warm = timed(at.run, reps)
-    return {"first_ms": round(first, 1), **warm}
+    script = ROOT / "dashboard.py" if page_file else harness.EMPTY_PAGE
+    first, warm = harness.apptest_run_ms(script, page_file, query, reps)
+    return {"first_ms": round(first, 1), **warm.summary()}
 
 
 def page_run(reps: int) -> dict:

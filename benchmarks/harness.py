@@ -232,6 +232,47 @@ class Samples:
         return {"median_ms": round(self.median, 1), "min_ms": round(min(self.values), 1), "n": len(self.values)}
 
 
+def timed(fn: Callable[[], object], reps: int) -> Samples:
+    """``reps`` timings of ``fn()`` after one untimed warm-up call (imports, first allocation)."""
+    fn()
+    samples = Samples()
+    for _ in range(reps):
+        start = time.perf_counter()
+        fn()
+        samples.add((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def apptest_run_ms(
+    script: Path, page_file: str | None, query: dict[str, str], reps: int, *, timeout: float = 300
+) -> tuple[float, Samples]:
+    """The server run of a page under ``AppTest``: first run, then ``reps`` warm reruns (ms).
+
+    ``script`` is run once, switched to ``page_file`` (when given) with
+    ``query`` as its query string, then timed. A page that ends in an
+    exception raises ``RuntimeError`` naming it.
+    """
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(script), default_timeout=timeout)
+    for key, value in query.items():
+        at.query_params[key] = value
+    if page_file:
+        at.run()
+        at.switch_page(page_file)
+    start = time.perf_counter()
+    at.run()
+    first = (time.perf_counter() - start) * 1000
+    if at.exception:
+        raise RuntimeError(f"{page_file or script}: {at.exception[0].value}")
+    warm = Samples()
+    for _ in range(reps):
+        start = time.perf_counter()
+        at.run()
+        warm.add((time.perf_counter() - start) * 1000)
+    return first, warm
+
+
 def percentile(values: list[float], pct: float) -> float:
     """The ``pct`` percentile (nearest rank) of ``values``."""
     ordered = sorted(values)
