@@ -286,3 +286,25 @@ def test_user_text_is_never_html_or_a_live_link(engine):
     buttons = at.get("link_button")
     assert [(b.proto.label, b.proto.url) for b in buttons] == [("Programme", "https://example.org/p")]
     assert all(not md.proto.allow_html for md in at.markdown)
+
+
+# --- a long result: one page of rows at a time --------------------------------------------
+
+
+def test_a_long_result_is_shown_a_page_at_a_time(db_url):
+    from benchmarks.scale import build_scale_store
+
+    build_scale_store(db_url, cities=200, projects=450)
+    at = run_page(PAGE)
+    no_error(at)
+    assert len(table_of(at)) == 200
+    assert "Rows 1–200 of 450." in all_text(at)
+    at.number_input(key="projects_page").set_value(3).run()
+    no_error(at)
+    assert len(table_of(at)) == 50
+    assert "Rows 401–450 of 450." in all_text(at)
+    # Another sort (any change of the list) starts again at the first page.
+    at.selectbox(key="projects_sort").set_value("title").run()
+    no_error(at)
+    assert at.number_input(key="projects_page").value == 1
+    assert "Rows 1–200 of 450." in all_text(at)
