@@ -13,19 +13,20 @@ import datetime as dt
 import pytest
 from sqlalchemy import update
 
-from afus import browse, db, schema, seed
+from afus import browse, db
 from afus.models import City
 from afus.network import load_network
+from tests import stores
 
 
 @pytest.fixture(scope="module")
 def network(tmp_path_factory):
     """One seeded snapshot for the read-only tests of this module (tests that write use ``engine``)."""
-    eng = db.make_engine(f"sqlite:///{tmp_path_factory.mktemp('browse') / 'afus.db'}")
-    schema.upgrade(eng)
-    seed.seed(eng)
+    store = stores.new_store("seeded", tmp_path_factory.mktemp("browse"))
+    eng = db.make_engine(store.url)
     snapshot = load_network(eng)
     eng.dispose()
+    store.drop()
     return snapshot
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from afus import browse, charts, db, schema, seed
+from afus import browse, charts, db
 from afus.network import load_network
+from tests import stores
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = {"FR": "France", "SE": "Sweden"}
@@ -17,11 +18,11 @@ LABELS = {"FR": "France", "SE": "Sweden"}
 
 @pytest.fixture(scope="module")
 def network(tmp_path_factory):
-    eng = db.make_engine(f"sqlite:///{tmp_path_factory.mktemp('charts') / 'afus.db'}")
-    schema.upgrade(eng)
-    seed.seed(eng)
+    store = stores.new_store("seeded", tmp_path_factory.mktemp("charts"))
+    eng = db.make_engine(store.url)
     snapshot = load_network(eng)
     eng.dispose()
+    store.drop()
     return snapshot
 
 
