@@ -7,9 +7,9 @@
 The app is served by its launcher (``python -m afus serve``) on a fresh store
 seeded by ``python -m afus init`` (or the 20,000-project scale store). One
 headless Chromium holds every session, each in its own Playwright context
-(no shared cookies or cache), driven by Playwright's async API; it runs at
-a lower CPU priority than the server (users' browsers draw on their own
-machines, not on the server's two cores). A session
+(no shared cookies or cache), driven by Playwright's async API. The server
+runs at a higher CPU priority than the browser (users' browsers draw on
+their own machines, not on the server's two cores). A session
 opens /peers, picks a city, opens /projects and types a search; every step
 waits with the browser tests' readiness rule (``APP_READY_JS``: connected,
 script not running, nothing stale, content shown, and still so after
@@ -47,7 +47,6 @@ import json
 import os
 import platform
 import re
-import shlex
 import sys
 import tempfile
 import time
@@ -64,7 +63,7 @@ GROWTH_TARGET_MB = 50
 SESSIONS = 30
 QUICK_SESSIONS = 3
 STEP_TIMEOUT_MS = 300_000  # generous: a slow step is a figure, not a failure
-BROWSER_NICE = 10  # the browser's CPU priority below the server's (see niced_chromium)
+SERVER_NICE = -10  # the server's CPU priority, above the browser's (see raise_priority)
 SESSION_TTL_S = 10  # server.disconnectedSessionTTL for the run (Streamlit's default is 120)
 PEER_CITIES = ("malmo", "umea", "grenoble", "paris", "boras", "strasbourg")
 SEARCHES = ("economie circulaire", "Goteborg", "participation", "renovation", "Umea")
@@ -284,24 +283,28 @@ async def _rss_after_release(browser, base_url: str, pid: int) -> int:  # noqa: 
 # --- the run ----------------------------------------------------------------------------------
 
 
-def niced_chromium(directory: Path) -> Path:
-    """A launcher that runs Chromium (and so every renderer it forks) at a lower CPU priority than the server.
+def raise_priority(pid: int) -> int:
+    """Run the server (every thread, and so every thread it starts) at ``SERVER_NICE``; return its nice value.
 
-    Real users' browsers draw on their own machines; here they share two
-    cores with the server, and at the same priority 30 tabs drawing at once
-    would starve it. Lowered, they still take all the CPU the server leaves.
+    Real users' browsers draw on their own machines; here all of them share
+    two cores with the server, and at the same priority 30 tabs drawing at
+    once would starve it (Chromium sets its own processes' priorities, so
+    lowering the browser's does not hold). Raising a priority needs root;
+    without it the server keeps its own, and the JSON says which.
     """
-    launcher = directory / "chromium-niced"
-    launcher.write_text(f'#!/bin/sh\nexec nice -n {BROWSER_NICE} {shlex.quote(str(CHROMIUM))} "$@"\n', encoding="utf-8")
-    launcher.chmod(0o755)
-    return launcher
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            os.setpriority(os.PRIO_PROCESS, int(task), SERVER_NICE)
+        except PermissionError:
+            break
+    return os.getpriority(os.PRIO_PROCESS, pid)
 
 
-async def run_sessions(base_url: str, pid: int, sessions: int, chromium: Path) -> dict:
+async def run_sessions(base_url: str, pid: int, sessions: int) -> dict:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=str(chromium), args=list(CHROMIUM_ARGS), headless=True)
+        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS), headless=True)
         try:
             warm = await one_session(browser, base_url, 0, _set(asyncio.Event()))
             if not warm["ok"]:
@@ -382,7 +385,8 @@ def run(sessions: int, scale: str) -> dict:
             database_url, seed = scale_mod.cached_scale_store(), False
         extra = ("--server.disconnectedSessionTTL", str(SESSION_TTL_S))
         with start_app_server(Path(tmp), database_url=database_url, seed=seed, extra_args=extra) as app:
-            raw = asyncio.run(run_sessions(app.base_url, app.pid(), sessions, niced_chromium(Path(tmp))))
+            server_nice = raise_priority(app.pid())
+            raw = asyncio.run(run_sessions(app.base_url, app.pid(), sessions))
             errors = _server_errors(app.log())
     return {
         "benchmark": "concurrency",
@@ -394,7 +398,7 @@ def run(sessions: int, scale: str) -> dict:
             "streamlit": streamlit.__version__,
         },
         "session_ttl_s": SESSION_TTL_S,
-        "browser_nice": BROWSER_NICE,
+        "server_nice": server_nice,
         **summarise(raw, sessions),
         "server_log_errors": errors,
     }
