@@ -12,9 +12,10 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from afus import auth, db, editing, exports, imports, schema
+from afus import auth, db, editing, exports, imports
 from afus.models import AuditEntry, City, Project
 from afus.validation import ProjectForm
+from tests import stores
 
 OP = auth.Operator("tests")
 
@@ -69,11 +70,12 @@ def test_an_export_loads_into_an_empty_store_identically(engine, tmp_path, filen
     ))
     pid = editing.find_existing(Session(engine), "project", {"city": "umea", "title": "Cœur de ville 🚲"})
     editing.archive(engine, OP, "project", pid, 1)
-    other = db.make_engine(f"sqlite:///{tmp_path / 'other.db'}")
-    schema.upgrade(other)
+    other_store = stores.new_store("schema", tmp_path, "other.db")  # on the suite's backend
+    other = db.make_engine(other_store.url)
     imports.apply(other, OP, filename, EXPORTS[filename](engine))
     assert _content(other) == _content(engine)
     other.dispose()
+    other_store.drop()
 
 
 def test_one_bad_row_among_500_leaves_the_store_unchanged(engine):
@@ -159,12 +161,13 @@ def test_exports_are_inert_and_round_trip_formula_like_text(engine, tmp_path):
     wb = load_workbook(io.BytesIO(exports.export_xlsx(engine)))
     cells = [c for row in wb["projects"].iter_rows() for c in row if c.value in FORMULAS]
     assert len(cells) == len(FORMULAS) and all(c.data_type == "s" for c in cells)
-    other = db.make_engine(f"sqlite:///{tmp_path / 'other.db'}")
-    schema.upgrade(other)
+    other_store = stores.new_store("schema", tmp_path, "other.db")
+    other = db.make_engine(other_store.url)
     for name, export in EXPORTS.items():
         imports.apply(other, OP, name, export(engine))
         assert _content(other) == _content(engine)
     other.dispose()
+    other_store.drop()
 
 
 @pytest.mark.parametrize(
