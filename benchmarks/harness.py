@@ -220,16 +220,23 @@ class Samples:
     """Repeated timings of one thing, in milliseconds."""
 
     values: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # this process's CPU time per sample, when recorded
 
-    def add(self, value: float) -> None:
+    def add(self, value: float, cpu: float | None = None) -> None:
         self.values.append(value)
+        if cpu is not None:
+            self.cpu.append(cpu)
 
     @property
     def median(self) -> float:
         return statistics.median(self.values) if self.values else float("nan")
 
     def summary(self) -> dict[str, float | int]:
-        return {"median_ms": round(self.median, 1), "min_ms": round(min(self.values), 1), "n": len(self.values)}
+        out = {"median_ms": round(self.median, 1), "min_ms": round(min(self.values), 1), "n": len(self.values)}
+        if self.cpu:
+            # CPU time barely moves with other processes' load, unlike wall time: read it when the machine is busy.
+            out["cpu_median_ms"] = round(statistics.median(self.cpu), 1)
+        return out
 
 
 def timed(fn: Callable[[], object], reps: int) -> Samples:
@@ -246,7 +253,7 @@ def timed(fn: Callable[[], object], reps: int) -> Samples:
 def apptest_run_ms(
     script: Path, page_file: str | None, query: dict[str, str], reps: int, *, timeout: float = 300
 ) -> tuple[float, Samples]:
-    """The server run of a page under ``AppTest``: first run, then ``reps`` warm reruns (ms).
+    """The server run of a page under ``AppTest``: first run, then ``reps`` warm reruns (ms, with CPU ms).
 
     ``script`` is run once, switched to ``page_file`` (when given) with
     ``query`` as its query string, then timed. A page that ends in an
@@ -267,9 +274,9 @@ def apptest_run_ms(
         raise RuntimeError(f"{page_file or script}: {at.exception[0].value}")
     warm = Samples()
     for _ in range(reps):
-        start = time.perf_counter()
-        at.run()
-        warm.add((time.perf_counter() - start) * 1000)
+        start, cpu_start = time.perf_counter(), time.process_time()
+        at.run()  # the script runs on a thread of this process
+        warm.add((time.perf_counter() - start) * 1000, (time.process_time() - cpu_start) * 1000)
     return first, warm
 
 
