@@ -247,14 +247,30 @@ def base_url() -> str:
     return url.split("?", 1)[0].rsplit("/seminar", 1)[0]
 
 
-def take_home_files(options: SlideOptions) -> None:
-    from afus import deck, onepager
+def _deck(options: SlideOptions, inputs) -> bytes:  # noqa: ANN001 (afus.matching.MatchInputs)
+    from afus import deck  # python-pptx and matplotlib: imported on the first click, not the first visit
 
+    return deck.build_deck(slides_mod.build_slides(network, options, lang, inputs), network, lang)
+
+
+def _network_pdf() -> bytes:
+    from afus import onepager  # fpdf2: imported on the first click, not the first visit
+
+    return onepager.network_onepager(network, lang, TODAY)
+
+
+def _city_pdf(city: str) -> bytes:
+    from afus import onepager
+
+    return onepager.city_onepager(network, city, lang, TODAY)
+
+
+def take_home_files(options: SlideOptions) -> None:
     inputs = ui.match_inputs()
     # Every download is a callable: the file is built only when its button is clicked.
     st.download_button(
         ui.tr("seminar.download.deck"),
-        data=lambda: deck.build_deck(slides_mod.build_slides(network, options, lang, inputs), network, lang),
+        data=lambda: _deck(options, inputs),
         file_name=f"afus-seminar-{lang}.pptx",
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
         key="seminar_dl_deck",
@@ -263,7 +279,7 @@ def take_home_files(options: SlideOptions) -> None:
     )
     st.download_button(
         ui.tr("seminar.download.network_pdf"),
-        data=lambda: onepager.network_onepager(network, lang, TODAY),
+        data=_network_pdf,
         file_name=f"afus-network-{lang}.pdf",
         mime="application/pdf",
         key="seminar_dl_network",
@@ -275,7 +291,7 @@ def take_home_files(options: SlideOptions) -> None:
         city = st.selectbox(ui.tr("seminar.download.city"), list(names), format_func=names.get, key="seminar_dl_city")
         st.download_button(
             ui.tr("seminar.download.city_pdf", city=names[city]),
-            data=lambda: onepager.city_onepager(network, city, lang, TODAY),
+            data=lambda: _city_pdf(city),
             file_name=f"afus-{city}-{lang}.pdf",
             mime="application/pdf",
             key="seminar_dl_city_pdf",
