@@ -1,6 +1,6 @@
 # AFUS dashboard. Quick start on a fresh machine (python3; root installs what is missing):
 #   make run    create .venv, install pinned requirements, create/upgrade and seed the store, serve on :8501
-#   make test   install test requirements, axe-core, Chromium and PostgreSQL if missing, run the whole suite
+#   make test   install test requirements, axe-core, Chromium and PostgreSQL if missing, run the whole suite on SQLite and on PostgreSQL
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -8,6 +8,7 @@ PIP := $(PY) -m pip
 PORT ?= 8501
 # Three workers, one file each: browser tests spend much of their time waiting on the app.
 PYTEST_ARGS ?= -q -ra -n 3 --dist loadfile
+TEST_BACKENDS ?= $(or $(AFUS_TEST_BACKEND),sqlite postgresql)
 # Root may install missing system packages; anyone else is told what to install.
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
@@ -20,8 +21,13 @@ run: init
 init: $(VENV)/.installed
 	$(PY) -m afus init
 
+# The whole suite once per store backend (tests/stores.py): SQLite files, then
+# PostgreSQL databases. AFUS_TEST_BACKEND=postgresql (or TEST_BACKENDS=...) picks one.
 test: $(VENV)/.installed-dev node_modules/.installed system-test-deps
-	$(PY) -m pytest $(PYTEST_ARGS)
+	@set -e; status=0; for backend in $(TEST_BACKENDS); do \
+		echo "== pytest on $$backend" >&2; \
+		AFUS_TEST_BACKEND=$$backend $(PY) -m pytest $(PYTEST_ARGS) || { code=$$?; [ $$status -ne 0 ] || status=$$code; }; \
+	done; exit $$status
 
 # Benchmarks print JSON (ratios against a floor measured in the same run); copies go to benchmarks/out/.
 bench: $(VENV)/.installed-dev

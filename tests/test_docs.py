@@ -94,6 +94,17 @@ def test_every_environment_variable_is_documented() -> None:
     assert not undocumented, f"not in the README: {undocumented}"
 
 
+def test_every_test_suite_variable_is_documented() -> None:
+    text = section("Tests")
+    defined = set()
+    for path in (ROOT / "tests").glob("*.py"):
+        defined |= set(re.findall(r"\"(AFUS_[A-Z_]+)\"", path.read_text(encoding="utf-8")))
+    defined -= {db.ENV_URL, "AFUS_PASSWORD"}  # the app's own, in Configuration
+    assert {"AFUS_TEST_BACKEND", "AFUS_TEST_POSTGRES_ADMIN_URL"} <= defined
+    undocumented = sorted(name for name in defined if f"`{name}`" not in text)
+    assert not undocumented, f"not in the README's Tests section: {undocumented}"
+
+
 def test_postgresql_use_and_backups_are_documented() -> None:
     text = section("PostgreSQL")
     assert "AFUS_DATABASE_URL=postgresql+psycopg://" in text
