@@ -9,8 +9,7 @@ seeded by ``python -m afus init`` (or the 20,000-project scale store). One
 headless Chromium holds every session, each in its own Playwright context
 (no shared cookies or cache), driven by Playwright's async API. The server
 runs at a higher CPU priority than the browser (users' browsers draw on
-their own machines, not on the server's two cores). A session
-opens /peers, picks a city, opens /projects and types a search; every step
+their own machines, not on the server's two cores). A session opens /peers, picks a city, opens /projects and types a search; every step
 waits with the browser tests' readiness rule (``APP_READY_JS``: connected,
 script not running, nothing stale, content shown, and still so after
 ``QUIET_MS``) and checks that the address says the new state. A step's time
@@ -30,8 +29,10 @@ and gone. Target: growth after closing < 50 MB.
 Every session's browser shares this machine's cores with the server, so a
 step's time is mostly the browser's drawing; the JSON therefore also gives
 the server's response per step as seen on each page's websocket (from the
-first script run asked for to the last one finished) and the CPU time the
-server and the browser used during the sessions.
+first script run asked for to the last one finished; stamped when Playwright
+reports the frames, so on a loaded machine it carries the client's lag too)
+and the CPU time the server and the browser used during the sessions (the
+steadiest figure of the server's own work).
 
 Prints JSON: successes, failures with their step and reason, p50/p95/max
 of each step (and of the server's response) and of the whole session, the
