@@ -46,7 +46,7 @@ import pytest
 from tests import stores
 
 if TYPE_CHECKING:  # Playwright is a test dependency; import it lazily at run time.
-    from playwright.sync_api import Browser, Locator, Page
+    from playwright.sync_api import Browser, BrowserContext, Locator, Page
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("AFUS_CHROMIUM", "/usr/bin/chromium"))
@@ -68,16 +68,40 @@ APP_TIMEOUT_MS = 30_000
 # moment between a click and the server telling the browser a rerun started.
 QUIET_MS = 300
 
+# Counts the app's websocket traffic inside the page: a click or a key that
+# asks for a rerun sends a message at once, and the rerun has not begun until
+# the server answers. Until then the page still looks idle, so a quiet period
+# alone can pass for a finished rerun on a loaded machine. A message the
+# server never answers stops counting after WS_ANSWER_GRACE_MS.
+WS_PROBE_JS = """
+(() => {
+  const probe = window.__afusWs = { lastSent: -1, lastReceived: -1 };
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    if (!this.__afusProbed) {
+      this.__afusProbed = true;
+      this.addEventListener("message", () => { probe.lastReceived = performance.now(); });
+    }
+    probe.lastSent = performance.now();
+    return send.call(this, data);
+  };
+})();
+"""
+WS_ANSWER_GRACE_MS = 10_000
+
 APP_READY_JS = """
-([quietMs, needContent]) => {
+([quietMs, needContent, graceMs]) => {
   const app = document.querySelector("[data-testid='stApp']");
+  const now = performance.now();
+  const ws = window.__afusWs;
+  const answered = !ws || ws.lastReceived >= ws.lastSent || now - ws.lastSent > (graceMs ?? 0);
   const ready = !!app
+    && answered
     && app.getAttribute("data-test-script-state") === "notRunning"
     && app.getAttribute("data-test-connection-state") === "CONNECTED"
     && !document.querySelector("[data-testid='stMain'] [data-stale='true']")
     && (!needContent || !!document.querySelector(
          "[data-testid='stMainBlockContainer'] [data-testid='stElementContainer']"));
-  const now = performance.now();
   if (!ready) { window.__afusIdleSince = null; return false; }
   if (window.__afusIdleSince == null) window.__afusIdleSince = now;
   return now - window.__afusIdleSince >= quietMs;
@@ -240,7 +264,7 @@ def start_app_server(
 def wait_for_app(page: Page, timeout_ms: int = APP_TIMEOUT_MS, *, need_content: bool = True) -> None:
     """Wait until the script has finished its (re)run and the page shows its final content."""
     page.evaluate("() => { window.__afusIdleSince = null; }")
-    page.wait_for_function(APP_READY_JS, arg=[QUIET_MS, need_content], timeout=timeout_ms, polling=50)
+    page.wait_for_function(APP_READY_JS, arg=[QUIET_MS, need_content, WS_ANSWER_GRACE_MS], timeout=timeout_ms, polling=50)
 
 
 def follow(page: Page, target: Locator, arrived: Callable[[str], bool], *, tries: int = 2) -> None:
@@ -404,6 +428,13 @@ def browser() -> Iterator[Browser]:
 PLOTLY_TEARDOWN = "Cannot read properties of undefined (reading '_scrollZoom')"
 
 
+def new_context(browser: Browser, **options: Any) -> BrowserContext:
+    """A browser context whose pages report their websocket traffic to :func:`wait_for_app`."""
+    context = browser.new_context(**options)
+    context.add_init_script(WS_PROBE_JS)
+    return context
+
+
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     """A fresh browser context and page for one test; requests leaving the machine are blocked.
@@ -411,7 +442,7 @@ def page(browser: Browser) -> Iterator[Page]:
     ``page.blocked_requests`` lists what was blocked, ``page.page_errors`` the
     uncaught JavaScript errors.
     """
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="en-GB")
+    context = new_context(browser, viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="en-GB")
     context.set_default_timeout(APP_TIMEOUT_MS)
     new_page = context.new_page()
     new_page.blocked_requests = block_outside_requests(new_page)  # type: ignore[attr-defined]

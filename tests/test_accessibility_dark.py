@@ -15,7 +15,7 @@ import pytest
 
 from afus import db, slides
 from afus.network import load_network
-from tests.browser_support import AppServer, axe_violations, block_outside_requests, format_violations, goto
+from tests.browser_support import AppServer, axe_violations, block_outside_requests, format_violations, goto, new_context
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +56,7 @@ def _luminance(css_rgb: str) -> float:
 @pytest.fixture(params=THEMES)
 def themed_page(request: pytest.FixtureRequest, browser) -> Iterator:  # noqa: ANN001
     """A fresh page whose browser prefers the light or the dark theme."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=request.param, locale="en-GB")
+    context = new_context(browser, viewport={"width": 1280, "height": 900}, color_scheme=request.param, locale="en-GB")
     context.set_default_timeout(30_000)
     page = context.new_page()
     page.theme = request.param  # type: ignore[attr-defined]

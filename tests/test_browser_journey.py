@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from afus.i18n import t
 from afus.pages import PAGES
-from tests.browser_support import address_has, block_outside_requests, follow, goto, main_text, query_params, start_app_server, url_path, wait_for_app, widget
+from tests.browser_support import address_has, block_outside_requests, follow, goto, main_text, new_context, query_params, start_app_server, url_path, wait_for_app, widget
 
 pytestmark = pytest.mark.browser
 
@@ -182,7 +182,7 @@ def test_a_shared_link_works_as_the_first_visit_after_a_restart(browser, tmp_pat
     the page file alone.
     """
     with start_app_server(tmp_path) as server:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context = new_context(browser, viewport={"width": 1280, "height": 900})
         try:
             first = context.new_page()
             block_outside_requests(first)

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from playwright.sync_api import expect
 
 from tests.browser_support import (
+    new_context,
     CHROMIUM,  # noqa: F401 (documents which browser runs)
     goto,
     main_text,
@@ -133,7 +134,7 @@ def test_coordinator_journey(server, page, browser, tmp_path) -> None:  # noqa: 
     assert not injected_anything(page)
 
     # A second coordinator, in another browser, saves the same project first.
-    other = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    other = new_context(browser, viewport={"width": 1280, "height": 900}, locale="en-GB")
     try:
         page_b = other.new_page()
         goto(page_b, server, "/manage")

@@ -15,6 +15,7 @@ from icalendar import Calendar
 from pptx import Presentation
 
 from tests.browser_support import (
+    new_context,
     APP_TIMEOUT_MS,
     address_has,
     axe_violations,
@@ -54,7 +55,7 @@ SCROLL_JS = """
 
 
 def _sized_page(browser, width: int, height: int):  # noqa: ANN001, ANN202
-    context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True, locale="en-GB")
+    context = new_context(browser, viewport={"width": width, "height": height}, accept_downloads=True, locale="en-GB")
     context.set_default_timeout(APP_TIMEOUT_MS)
     page = context.new_page()
     page.blocked_requests = block_outside_requests(page)

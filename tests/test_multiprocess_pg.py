@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from afus import auth, db, editing
 from afus.models import AuditEntry, Project
-from tests.browser_support import AppServer, init_store, main_text, start_app_server, wait_for_app
+from tests.browser_support import AppServer, init_store, main_text, new_context, start_app_server, wait_for_app
 
 SLUG_QUERY = select(Project.id, Project.slug, Project.title, Project.version).order_by(Project.id).limit(1)
 
@@ -56,7 +56,7 @@ def test_an_edit_in_one_process_shows_on_the_next_rerun_in_the_other(two_apps, b
     a, b = two_apps
     item_id, slug, title, version = _first_project(a.database_url)
     pages = {}
-    context = browser.new_context()
+    context = new_context(browser)
     try:
         for name, server in (("a", a), ("b", b)):
             pages[name] = context.new_page()

@@ -18,7 +18,7 @@ import pytest
 from afus import auth, db, editing, imports
 from afus.validation import ProjectForm
 from benchmarks import harness
-from tests.browser_support import AppServer, goto, main_text, start_app_server
+from tests.browser_support import AppServer, goto, main_text, new_context, start_app_server
 
 CONFIG = tomllib.loads((harness.ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
 UPLOAD_PROBE = '''
@@ -97,7 +97,7 @@ def _captured_upload(page, server: harness.Server) -> tuple[str, dict[str, str]]
 
 def test_uploads_are_bounded_by_the_server(upload_server: harness.Server, browser) -> None:  # noqa: ANN001
     limit = CONFIG["server"]["maxUploadSize"] * 1024 * 1024
-    context = browser.new_context()
+    context = new_context(browser)
     try:
         page = context.new_page()
         url, xsrf = _captured_upload(page, upload_server)
@@ -113,7 +113,7 @@ def test_uploads_are_bounded_by_the_server(upload_server: harness.Server, browse
 
 def test_oversized_file_is_refused_in_the_browser(upload_server: harness.Server, browser) -> None:  # noqa: ANN001
     limit = CONFIG["server"]["maxUploadSize"] * 1024 * 1024
-    context = browser.new_context()
+    context = new_context(browser)
     try:
         page = context.new_page()
         page.goto(upload_server.url)
