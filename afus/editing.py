@@ -17,6 +17,7 @@ archiving is a reversible flag.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -263,6 +264,11 @@ def _given_slug(values: dict, errors: list[FieldError]) -> str:
 # --- matching existing items (re-imports create no duplicates) ------------------------------
 
 
+# Titles and names are compared folded against every other in their city (or
+# framework): an import of n rows folds the same short strings n times over.
+_name_key = functools.lru_cache(maxsize=8192)(fold)
+
+
 def find_existing(session: Session, kind: str, values: dict) -> int | None:
     """The id of the stored item these cleaned values describe (by slug, else by natural key)."""
     if kind == "seeks":
@@ -275,9 +281,9 @@ def find_existing(session: Session, kind: str, values: dict) -> int | None:
             return found
     if kind == "project":
         city_id = session.scalar(select(City.id).where(City.slug == values.get("city")))
-        wanted = fold(str(values.get("title", "")))
+        wanted = _name_key(str(values.get("title", "")))
         for pid, title in session.execute(select(Project.id, Project.title).where(Project.city_id == city_id)):
-            if fold(title) == wanted:
+            if _name_key(title) == wanted:
                 return pid
     elif kind == "city":
         if values.get("geonames_id"):
@@ -286,15 +292,15 @@ def find_existing(session: Session, kind: str, values: dict) -> int | None:
                 return found
         return session.scalar(select(City.id).where(City.slug == slugify(str(values.get("name", "")))))
     elif kind == "theme":
-        wanted = fold(str(values.get("name", "")))
+        wanted = _name_key(str(values.get("name", "")))
         for tid, name in session.execute(select(Theme.id, Theme.name).where(Theme.framework == values.get("framework"))):
-            if fold(name) == wanted:
+            if _name_key(name) == wanted:
                 return tid
     elif kind == "event":
-        wanted = fold(str(values.get("title", "")))
+        wanted = _name_key(str(values.get("title", "")))
         start = values.get("start_date")
         for eid, title, when in session.execute(select(Event.id, Event.title, Event.start_date)):
-            if fold(title) == wanted and when == start:
+            if _name_key(title) == wanted and when == start:
                 return eid
     return None
 
@@ -377,9 +383,9 @@ def write_form(
 
 
 def _duplicate_title(session: Session, city: City, title: str, item_id: int | None) -> bool:
-    wanted = fold(title)
+    wanted = _name_key(title)
     rows = session.execute(select(Project.id, Project.title).where(Project.city_id == city.id)).all()
-    return any(fold(other) == wanted and pid != item_id for pid, other in rows)
+    return any(_name_key(other) == wanted and pid != item_id for pid, other in rows)
 
 
 def _project_columns(session: Session, values: dict, item_id: int | None, errors: list[FieldError]):  # noqa: ANN202
