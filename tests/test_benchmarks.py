@@ -11,15 +11,11 @@ import subprocess
 import sys
 
 from tests.apptest import ROOT
-from tests.browser_support import chromium_missing_reason
+from tests.browser_support import _skip_without_chromium
 
 
 def test_bench_pages_quick_prints_figures_and_ratios() -> None:
-    reason = chromium_missing_reason()
-    if reason:
-        import pytest
-
-        pytest.skip(reason)
+    _skip_without_chromium()  # under CI a missing browser fails
     run = subprocess.run(
         [sys.executable, "benchmarks/bench_pages.py", "--quick"],
         cwd=ROOT, capture_output=True, text=True, timeout=600, check=True,
@@ -70,11 +66,7 @@ def test_bench_seminar_quick_times_slides_and_take_home_files() -> None:
 
 
 def test_bench_concurrency_quick_runs_sessions_at_once_and_measures_memory() -> None:
-    reason = chromium_missing_reason()
-    if reason:
-        import pytest
-
-        pytest.skip(reason)
+    _skip_without_chromium()  # under CI a missing browser fails
     result = _bench_json("benchmarks/bench_concurrency.py", "--quick")
     assert result["benchmark"] == "concurrency" and result["scale"] == "seed"
     assert result["succeeded"] == result["sessions"] == 3, result["failed"]
