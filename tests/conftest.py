@@ -21,6 +21,32 @@ pytest_plugins = ["tests.browser_support", "tests.pg_support"]
 # every test app server on a fresh PostgreSQL database instead of a SQLite file.
 TEST_BACKEND = stores.BACKEND
 
+# What a test needs, by marker (pytest.ini); a test needing the other backend is
+# deselected, and `make test` runs one pass per backend, so each runs once.
+PASS_OF_MARKER = {"postgres": "postgresql", "sqlite": "sqlite", "backend_independent": "sqlite"}
+# Fixtures that put a test on a store of the suite's backend.
+STORE_FIXTURES = frozenset({"db_url", "engine", "empty_engine", "app_server", "private_app_server"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep the tests of this pass: those for this backend, and every test that uses the store."""
+    keep, drop = [], []
+    for item in items:
+        if {"pg_url", "pg_server"} & set(item.fixturenames):
+            item.add_marker(pytest.mark.postgres)
+        if item.get_closest_marker("backend_independent") and STORE_FIXTURES & set(item.fixturenames):
+            raise pytest.UsageError(f"{item.nodeid} is marked backend_independent but uses a test store")
+        wanted = {PASS_OF_MARKER[m.name] for m in item.iter_markers() if m.name in PASS_OF_MARKER}
+        (keep if not wanted or TEST_BACKEND in wanted else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    other = "PostgreSQL" if TEST_BACKEND == "sqlite" else "SQLite"
+    return f"store backend: {TEST_BACKEND} (AFUS_TEST_BACKEND); tests for {other} alone run in its own pass"
+
 
 @pytest.fixture
 def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> str:

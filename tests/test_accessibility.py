@@ -1,45 +1,67 @@
-"""axe-core finds no WCAG 2.1 A/AA violation on any page, in its list and detail views."""
+"""Accessibility in both themes: axe-core (WCAG 2.1 A/AA) on every page and view, charts with text alternatives.
+
+Each view is loaded once and checked in the light theme, then the browser's
+colour-scheme preference is switched to dark, as a user's desktop does, and it
+is checked again (``tests/a11y_support.py``). Loading a page with the dark
+preference is tested on its own. Every seminar slide is checked the same way
+on the presenter's journey through the slides (``test_browser_seminar.py``).
+"""
 
 from __future__ import annotations
 
 import pytest
 
 from afus.pages import PAGES
-from tests.browser_support import axe_violations, format_violations, goto
+from tests.a11y_support import BACKGROUND_LUMINANCE_JS, CHART_ALTERNATIVES_JS, THEMES, charts_without_alternative, settle_charts, violations_in_both_themes
+from tests.browser_support import AppServer, axe_violations, goto, new_context
 
 pytestmark = pytest.mark.browser
 
+# Every page, its list and detail views, its empty and "not found" answers, and the three languages.
 VIEWS = [
     *[(f"/{p.url_path}", {}) for p in PAGES],
+    ("/", {"lang": "fr"}),
+    ("/", {"lang": "sv"}),
     ("/cities", {"city": "malmo"}),
-    ("/cities", {"city": "saint-brieuc"}),
+    ("/cities", {"city": "saint-brieuc", "lang": "fr"}),
+    ("/cities", {"city": "paris"}),  # a profile with no projects yet
+    ("/cities", {"city": "umea", "lang": "sv"}),
     ("/cities", {"city": "atlantis"}),  # the "not found" message
     ("/themes", {"theme": "public-spaces"}),
-    ("/projects", {"q": "Umea"}),
+    ("/themes", {"city": "malmo"}),
+    ("/projects", {"q": "economie circulaire"}),
     ("/projects", {"q": "zzzz-nothing-matches"}),  # the empty result
-    ("/projects", {"project": "umea-gender-approach"}),
+    ("/projects", {"project": "umea-gender-approach", "lang": "fr"}),
     ("/peers", {"city": "saint-brieuc"}),
     ("/peers", {"city": "saint-brieuc", "with": "umea"}),
-    ("/seminar", {"slide": "2"}),
-    ("/", {"lang": "fr"}),
-    ("/cities", {"city": "umea", "lang": "sv"}),
+    ("/peers", {"city": "malmo", "section": "heatmap"}),
+    ("/peers", {"section": "pairings"}),
 ]
 
 
-def view_id(view: tuple[str, dict]) -> str:
-    path, params = view
+def view_id(path: str, params: dict[str, str]) -> str:
     return path + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
 
 
-@pytest.mark.parametrize("view", VIEWS, ids=view_id)
-def test_no_wcag_21_aa_violation(app_server, page, view) -> None:  # noqa: ANN001
-    path, params = view
+@pytest.mark.parametrize(("path", "params"), VIEWS, ids=[view_id(p, q) for p, q in VIEWS])
+def test_no_wcag_21_aa_violation_in_either_theme(app_server: AppServer, page, path: str, params: dict) -> None:  # noqa: ANN001
     goto(page, app_server, path, **params)
-    violations = axe_violations(page)
-    assert violations == [], f"axe-core on {view_id(view)}:\n{format_violations(violations)}"
+    found = violations_in_both_themes(page)
+    assert not found, f"axe-core on {view_id(path, params)}:\n" + "\n".join(f"{t} theme:\n{r}" for t, r in found.items())
+    lacking = charts_without_alternative(page)
+    assert not lacking, f"{view_id(path, params)}: {len(lacking)} charts without a caption and a data table: {lacking}"
+    assert page.blocked_requests == []
 
 
-def test_axe_catches_a_violation(app_server, page) -> None:  # noqa: ANN001
+def test_the_checks_see_charts_and_their_alternatives(app_server: AppServer, page) -> None:  # noqa: ANN001
+    """Guard the chart check: the overview has charts, and each is found with its caption and table."""
+    goto(page, app_server, "/")
+    settle_charts(page)
+    charts = page.evaluate(CHART_ALTERNATIVES_JS)
+    assert len(charts) >= 2 and all(c["caption"] and c["table"] for c in charts), charts
+
+
+def test_axe_catches_a_violation(app_server: AppServer, page) -> None:  # noqa: ANN001
     """Guard the check itself: an image without a text alternative is reported."""
     goto(page, app_server, "/")
     page.evaluate(
@@ -47,3 +69,16 @@ def test_axe_catches_a_violation(app_server, page) -> None:  # noqa: ANN001
                    document.querySelector("[data-testid='stMain']").appendChild(img); }"""
     )
     assert "image-alt" in {v["id"] for v in axe_violations(page)}
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_the_browser_preference_picks_the_theme_at_load(app_server: AppServer, browser, theme: str) -> None:  # noqa: ANN001
+    context = new_context(browser, viewport={"width": 1280, "height": 900}, color_scheme=theme, locale="en-GB")
+    try:
+        page = context.new_page()
+        goto(page, app_server, "/")
+        luminance = page.evaluate(BACKGROUND_LUMINANCE_JS)
+        assert (luminance < 0.3) if theme == "dark" else (luminance > 0.9), luminance
+        assert axe_violations(page) == []
+    finally:
+        context.close()

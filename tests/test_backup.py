@@ -24,7 +24,7 @@ from afus.validation import ProjectForm
 from tests.stores import on_postgres
 
 OP = auth.Operator("tests")
-sqlite_only = pytest.mark.skipif(on_postgres(), reason="SQLite's online backup API; PostgreSQL stores use pg_dump")
+sqlite_only = pytest.mark.sqlite  # SQLite's online backup API; PostgreSQL stores use pg_dump
 
 
 def _content(engine) -> dict:

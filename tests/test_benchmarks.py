@@ -10,8 +10,12 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from tests.apptest import ROOT
 from tests.browser_support import _skip_without_chromium
+
+pytestmark = pytest.mark.backend_independent  # runs once, in the SQLite pass
 
 
 def test_bench_pages_quick_prints_figures_and_ratios() -> None:

@@ -1,11 +1,11 @@
-"""The browsing pages in headless Chromium: the offline map, search, selectors and the URL, accessibility."""
+"""The browsing pages in headless Chromium: the offline map, search, selectors and the URL (axe-core: test_accessibility.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from afus.i18n import t
-from tests.browser_support import axe_violations, format_violations, goto, main_text, query_params, wait_for_app, widget
+from tests.browser_support import goto, main_text, query_params, wait_for_app, widget
 
 pytestmark = pytest.mark.browser
 
@@ -100,24 +100,3 @@ def test_balance_selector_and_heatmap_on_the_themes_page(app_server, page) -> No
     goto(page, app_server, "/themes", city="saint-brieuc")
     assert "Not yet tagged with any of them: 1 of 3 projects." in main_text(page)
     assert page.blocked_requests == [] and page.page_errors == []
-
-
-@pytest.mark.parametrize(
-    ("path", "params"),
-    [
-        ("/", {"lang": "sv"}),
-        ("/cities", {}),
-        ("/cities", {"city": "saint-brieuc", "lang": "fr"}),
-        ("/cities", {"city": "paris"}),
-        ("/cities", {"city": "atlantis"}),
-        ("/themes", {}),
-        ("/themes", {"theme": "public-spaces"}),
-    ],
-    ids=["overview-sv", "directory", "profile-fr", "empty-profile", "unknown-city", "themes", "theme"],
-)
-def test_no_wcag_violation(app_server, page, path, params) -> None:  # noqa: ANN001
-    goto(page, app_server, path, **params)
-    if page.locator(".js-plotly-plot").count():
-        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
-    violations = axe_violations(page)
-    assert not violations, format_violations(violations)

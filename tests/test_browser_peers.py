@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.browser_support import address_has, axe_violations, follow, format_violations, goto, main_text, query_params, url_path, wait_for_app, widget
+from tests.browser_support import address_has, follow, goto, main_text, query_params, url_path, wait_for_app, widget
 
 pytestmark = pytest.mark.browser
 
@@ -126,9 +126,3 @@ def test_a_city_with_no_data_gets_suggestions(app_server, page) -> None:  # noqa
     follow(page, main_link(page, "Peers of Saint-Brieuc"), address_has("/peers", city="saint-brieuc"))
     assert query_params(page).get("city") == "saint-brieuc"
     assert card_titles(page)[0] == "Malmö"
-
-
-def test_peers_page_passes_axe_wcag_aa(app_server, page) -> None:  # noqa: ANN001
-    goto(page, app_server, "/peers", city="saint-brieuc")
-    violations = axe_violations(page)
-    assert violations == [], format_violations(violations)

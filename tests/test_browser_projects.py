@@ -8,8 +8,6 @@ import io
 import pytest
 
 from tests.browser_support import (
-    axe_violations,
-    format_violations,
     goto,
     main_text,
     query_params,
@@ -116,14 +114,3 @@ def test_unknown_project_and_empty_result_are_explained(app_server, page) -> Non
     assert "country" not in query_params(page)
     assert "1 of 7 projects" in main_text(page)
     healthy(page)
-
-
-@pytest.mark.parametrize(
-    "params",
-    [{}, {"q": "Goteborg", "country": "FR"}, {"project": "umea-gender-approach", "lang": "fr"}],
-    ids=["list", "empty", "detail"],
-)
-def test_no_wcag_violation(app_server, page, params) -> None:  # noqa: ANN001
-    goto(page, app_server, "/projects", **params)
-    violations = axe_violations(page)
-    assert violations == [], format_violations(violations)

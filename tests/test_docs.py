@@ -14,6 +14,8 @@ from afus import db
 from afus.cli import build_parser
 from afus.pages import PAGES
 
+pytestmark = pytest.mark.backend_independent  # runs once, in the SQLite pass
+
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 MAKEFILE = (ROOT / "Makefile").read_text(encoding="utf-8")

@@ -26,10 +26,9 @@ from afus.models import AuditEntry, Project
 from afus.validation import ProjectForm
 from tests import pg_support
 from tests.apptest import all_text, run_page
-from tests.conftest import TEST_BACKEND
 
 # These faults are of a SQLite file; the PostgreSQL ones are at the end.
-sqlite_only = pytest.mark.skipif(TEST_BACKEND != "sqlite", reason="a fault of the SQLite store file")
+sqlite_only = pytest.mark.sqlite  # a fault of the SQLite store file
 
 
 def read_only_url(path: Path) -> str:
@@ -257,6 +256,7 @@ def pg_store(restartable_pg: RestartablePostgres, monkeypatch: pytest.MonkeyPatc
     restartable_pg.server.drop_database(url)
 
 
+@pytest.mark.postgres
 def test_postgres_restart_while_the_app_runs(restartable_pg: RestartablePostgres, pg_store: str) -> None:
     # The overview: the one page AppTest runs through dashboard.py on every rerun
     # (see the report on the legacy pages/ directory), so the language holds.
@@ -274,6 +274,7 @@ def test_postgres_restart_while_the_app_runs(restartable_pg: RestartablePostgres
     assert not at.error
 
 
+@pytest.mark.postgres
 def test_postgres_stopped_in_the_middle_of_a_write_leaves_nothing(restartable_pg: RestartablePostgres, pg_store: str) -> None:
     eng = db.make_engine(pg_store)
     before = (project_count(eng), db.data_version(eng), audit_count(eng))

@@ -17,6 +17,8 @@ from afus.i18n import CATALOGUE, LANGS, t
 from afus.models import COUNTRIES, EVENT_KINDS, FRAMEWORKS, STATUSES
 from afus.pages import PAGES
 
+pytestmark = pytest.mark.backend_independent  # runs once, in the SQLite pass
+
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted([*ROOT.glob("pages/*.py"), *ROOT.glob("afus/**/*.py"), ROOT / "dashboard.py"])
 TRANSLATE_FUNCTIONS = {"t", "tr"}

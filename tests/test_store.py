@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED_COUNTS = {City: 10, Theme: 25, Project: 7, CitySeek: 3, Event: 1}
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=[pytest.param("sqlite", marks=pytest.mark.sqlite), pytest.param("postgresql", marks=pytest.mark.postgres)])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty store: a SQLite file, or a fresh database on the test PostgreSQL server."""
     if request.param == "sqlite":
