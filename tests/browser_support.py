@@ -11,7 +11,7 @@ can ask for these fixtures:
 - ``page`` (per test): a fresh context and page, outside requests blocked.
 
 and these helpers: :func:`start_app_server` (context manager, also for
-benchmarks), :func:`goto`, :func:`wait_for_app`, :func:`widget`,
+benchmarks), :func:`goto`, :func:`wait_for_app`, :func:`follow`, :func:`widget`,
 :func:`block_outside_requests`, :func:`axe_violations`,
 :func:`format_violations`.
 
@@ -267,8 +267,9 @@ def wait_for_app(page: Page, timeout_ms: int = APP_TIMEOUT_MS, *, need_content: 
     page.wait_for_function(APP_READY_JS, arg=[QUIET_MS, need_content, WS_ANSWER_GRACE_MS], timeout=timeout_ms, polling=50)
 
 
-def follow(page: Page, target: Locator, arrived: Callable[[str], bool], *, tries: int = 2) -> None:
-    """Click ``target`` (a link or button) and wait until the address satisfies ``arrived``, then for the app.
+def follow(page: Page, target: Locator | Callable[[], None], arrived: Callable[[str], bool], *, tries: int = 2) -> None:
+    """Click ``target`` (a link or button; or call it: typing and Enter, a click in a grid)
+    and wait until the address satisfies ``arrived``, then for the app.
 
     Waiting for the address first means a rerun that has not started yet is
     never mistaken for a finished one. A click that lands while the previous
@@ -278,7 +279,10 @@ def follow(page: Page, target: Locator, arrived: Callable[[str], bool], *, tries
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     for attempt in range(tries):
-        target.click()
+        if callable(target):
+            target()
+        else:
+            target.click()
         try:
             page.wait_for_url(lambda url: arrived(url), timeout=APP_TIMEOUT_MS // tries)
             break

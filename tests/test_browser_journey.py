@@ -10,7 +10,19 @@ from playwright.sync_api import expect
 
 from afus.i18n import t
 from afus.pages import PAGES
-from tests.browser_support import address_has, block_outside_requests, follow, goto, main_text, new_context, query_params, start_app_server, url_path, wait_for_app, widget
+from tests.browser_support import (
+    address_has,
+    block_outside_requests,
+    follow,
+    goto,
+    main_text,
+    new_context,
+    query_params,
+    start_app_server,
+    url_path,
+    wait_for_app,
+    widget,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -37,13 +49,6 @@ def nav_link(page, label: str):  # noqa: ANN001, ANN201
 def main_link(page, label: str):  # noqa: ANN001, ANN201
     """The first link in the main area named exactly ``label``."""
     return page.locator("[data-testid='stMain']").get_by_role("link", name=label, exact=True).first
-
-
-def type_into(page, key: str, value: str) -> None:  # noqa: ANN001
-    field = widget(page, key).locator("input")
-    field.fill(value)
-    field.press("Enter")
-    wait_for_app(page)
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=lambda p: f"/{p.url_path}")
@@ -131,7 +136,8 @@ def test_search_without_accents_and_download_what_is_shown(app_server, page, que
     all_rows = download_csv(page)
     assert len(all_rows) == 7
 
-    type_into(page, "projects_q", query)
+    field = widget(page, "projects_q").locator("input")
+    follow(page, lambda: (field.fill(query), field.press("Enter")), address_has("/projects", q=query))
     assert query_params(page).get("q") == query
     assert_healthy(page)
     rows = download_csv(page)

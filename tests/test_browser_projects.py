@@ -8,6 +8,8 @@ import io
 import pytest
 
 from tests.browser_support import (
+    address_has,
+    follow,
     goto,
     main_text,
     query_params,
@@ -75,14 +77,11 @@ def test_selecting_a_row_opens_the_project_and_the_way_back_keeps_the_filters(ap
     grid.wait_for()
     box = grid.bounding_box()
     # The first data row's selection box, under the 35 px header row of the grid.
-    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
-    wait_for_app(page)
-    assert query_params(page).get("project") == "umea-gender-approach"
+    follow(page, lambda: page.mouse.click(box["x"] + 18, box["y"] + 35 + 17), address_has("/projects", project="umea-gender-approach"))
     assert h1(page) == 'Gender approach and "inclusion through exclusion"'
     healthy(page)
 
-    widget(page, "projects_back").locator("button").first.click()
-    wait_for_app(page)
+    follow(page, widget(page, "projects_back").locator("button").first, lambda url: "project=" not in url)
     assert url_path(page) == "/projects"
     assert query_params(page).get("city") == "umea" and "project" not in query_params(page)
     assert "1 of 7 projects" in main_text(page)
