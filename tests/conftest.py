@@ -9,9 +9,13 @@ import pytest
 from sqlalchemy import Engine
 
 from afus import db
+from benchmarks.harness import scan_components_once
 from tests import stores
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# A new AppTest would otherwise rescan every installed package for Streamlit components.
+scan_components_once()
 
 # Real-browser fixtures (app_server, browser, page) and the PostgreSQL server (pg_url).
 pytest_plugins = ["tests.browser_support", "tests.pg_support"]
