@@ -173,6 +173,34 @@ def _ranking(
         _peer_card(card, city_slug)
 
 
+@st.fragment  # the theme filter and the other-country toggle redraw the ranking only
+def _filtered_ranking(net: Network, inputs: MatchInputs, names: Names, city_id: int, city_slug: str) -> None:
+    theme_slug = ui.query_param("theme")
+    other = ui.query_param("other") == "1"
+    theme_options = peer_view.matchable_themes(net, inputs, names)
+    theme_ids = peer_view.theme_ids_by_slug(net, inputs, theme_options)
+    theme_id = theme_ids.get(theme_slug) if theme_slug else None
+    if theme_slug and theme_id is None:
+        st.warning(ui.escape_markdown(ui.tr("peers.unknown_theme", slug=theme_slug)))
+    left, right = st.columns(2)
+    with left:
+        theme_changed = ui.bind_to_url("peers_theme", "theme", theme_ids, default=None)
+        theme_labels = dict(theme_options)
+        st.selectbox(
+            ui.tr("peers.filter.theme"),
+            [slug for slug, _ in theme_options],
+            index=None,
+            format_func=lambda slug: theme_labels.get(slug, slug),
+            placeholder=ui.tr("peers.filter.all_themes"),
+            key="peers_theme",
+            on_change=theme_changed,
+        )
+    with right:
+        st.session_state["peers_other"] = other  # the URL decides, the toggle writes it back
+        st.toggle(ui.tr("peers.filter.other_country"), key="peers_other", on_change=_other_changed)
+    _ranking(net, inputs, names, city_id, city_slug, theme_id, other)
+
+
 def _network_picture(net: Network, inputs: MatchInputs, city_slug: str | None) -> None:
     links = matching.strongest_links(inputs, limit=peer_view.NETWORK_LINKS_MAX)
     if not links:
@@ -245,13 +273,8 @@ names = matching.memoised(inputs, ("names", ui.lang()), lambda: matching.names_f
 
 city_slug = ui.query_param("city")
 with_slug = ui.query_param("with")
-theme_slug = ui.query_param("theme")
-other = ui.query_param("other") == "1"
 city_id = inputs.city_id_for(city_slug) if city_slug else None
 with_id = inputs.city_id_for(with_slug) if with_slug else None
-theme_options = peer_view.matchable_themes(net, inputs, names)
-theme_ids = peer_view.theme_ids_by_slug(net, inputs, theme_options)
-theme_id = theme_ids.get(theme_slug) if theme_slug else None
 
 if city_slug and city_id is None:
     ui.not_found(ui.tr("peers.unknown_city", slug=city_slug), PEERS_PAGE, ui.tr("nav.peers"))
@@ -286,33 +309,13 @@ with right:
 if city_id is None:
     st.info(ui.tr("peers.pick_city"))
 else:
-    if theme_slug and theme_id is None:
-        st.warning(ui.escape_markdown(ui.tr("peers.unknown_theme", slug=theme_slug)))
-    left, right = st.columns(2)
-    with left:
-        theme_changed = ui.bind_to_url("peers_theme", "theme", theme_ids, default=None)
-        theme_labels = dict(theme_options)
-        st.selectbox(
-            ui.tr("peers.filter.theme"),
-            [slug for slug, _ in theme_options],
-            index=None,
-            format_func=lambda slug: theme_labels.get(slug, slug),
-            placeholder=ui.tr("peers.filter.all_themes"),
-            key="peers_theme",
-            on_change=theme_changed,
-        )
-    with right:
-        st.session_state["peers_other"] = other  # the URL decides, the toggle writes it back
-        st.toggle(ui.tr("peers.filter.other_country"), key="peers_other", on_change=_other_changed)
-
     if with_slug and with_id is None:
         st.warning(ui.escape_markdown(ui.tr("peers.unknown_with", slug=with_slug)))
     elif with_id is not None and with_id == city_id:
         st.info(ui.tr("peers.compare.same"))
     elif with_id is not None:
         _compare(net, inputs, names, city_id, with_id)
-
-    _ranking(net, inputs, names, city_id, city_slug, theme_id, other)
+    _filtered_ranking(net, inputs, names, city_id, city_slug)
 
 with st.expander(ui.tr("peers.how.title")):
     st.markdown(ui.escape_markdown(ui.tr("peers.how.body")))

@@ -126,3 +126,29 @@ def test_a_city_with_no_data_gets_suggestions(app_server, page) -> None:  # noqa
     follow(page, main_link(page, "Peers of Saint-Brieuc"), address_has("/peers", city="saint-brieuc"))
     assert query_params(page).get("city") == "saint-brieuc"
     assert card_titles(page)[0] == "Malmö"
+
+
+def test_the_filters_narrow_the_ranking_alone_and_write_the_url(app_server, page) -> None:  # noqa: ANN001
+    goto(page, app_server, "/peers", city="malmo", **{"with": "umea"})
+    assert card_titles(page) == ["Saint-Brieuc", "Gothenburg", "Umeå"]
+    comparison = "Malmö and Umeå side by side"
+    assert comparison in main_text(page)
+
+    # The toggle keeps French cities only; the comparison above stays as it was.
+    follow(page, widget(page, "peers_other").locator("label").first, address_has("/peers", city="malmo", other="1"))
+    assert card_titles(page) == ["Saint-Brieuc"]
+    assert comparison in main_text(page)
+
+    # A theme: the ranking on that theme alone, in the address too; a shared link restores it.
+    goto(page, app_server, "/peers", city="saint-brieuc")
+    box = widget(page, "peers_theme").get_by_role("combobox")
+    theme = "Redesign of public spaces: uses for all and versatility"
+    follow(
+        page,
+        lambda: (box.click(), box.fill("Redesign"), page.get_by_role("option", name=theme, exact=True).click()),
+        address_has("/peers", city="saint-brieuc", theme="public-spaces"),
+    )
+    assert card_titles(page) == ["Gothenburg", "Umeå"]
+    goto(page, app_server, "/peers", city="saint-brieuc", theme="public-spaces")
+    assert card_titles(page) == ["Gothenburg", "Umeå"]
+    assert_healthy(page)
