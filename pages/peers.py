@@ -173,8 +173,19 @@ def _ranking(
         _peer_card(card, city_slug)
 
 
+def _names(net: Network, inputs: MatchInputs) -> Names:
+    return matching.memoised(inputs, ("names", ui.lang()), lambda: matching.names_from_network(net, ui.lang()))
+
+
 @st.fragment  # the theme filter and the other-country toggle redraw the ranking only
-def _filtered_ranking(net: Network, inputs: MatchInputs, names: Names, city_id: int, city_slug: str) -> None:
+def _filtered_ranking(city_slug: str) -> None:
+    # The snapshot is read here, not passed in: a fragment rerun then sees the latest edits too.
+    net, inputs = ui.network(), ui.match_inputs()
+    names = _names(net, inputs)
+    city_id = inputs.city_id_for(city_slug)
+    if city_id is None:  # the city went away (archived) since the page was drawn
+        st.info(ui.tr("peers.pick_city"))
+        return
     theme_slug = ui.query_param("theme")
     other = ui.query_param("other") == "1"
     theme_options = peer_view.matchable_themes(net, inputs, names)
@@ -269,7 +280,7 @@ st.query_params.from_dict(st.query_params.to_dict())
 
 net = ui.network()
 inputs = ui.match_inputs()
-names = matching.memoised(inputs, ("names", ui.lang()), lambda: matching.names_from_network(net, ui.lang()))
+names = _names(net, inputs)
 
 city_slug = ui.query_param("city")
 with_slug = ui.query_param("with")
@@ -315,7 +326,7 @@ else:
         st.info(ui.tr("peers.compare.same"))
     elif with_id is not None:
         _compare(net, inputs, names, city_id, with_id)
-    _filtered_ranking(net, inputs, names, city_id, city_slug)
+    _filtered_ranking(city_slug)
 
 with st.expander(ui.tr("peers.how.title")):
     st.markdown(ui.escape_markdown(ui.tr("peers.how.body")))

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from tests import stores
+from tests.ci import skip_or_fail
 
 if TYPE_CHECKING:  # Playwright is a test dependency; import it lazily at run time.
     from playwright.sync_api import Browser, BrowserContext, Locator, Page
@@ -394,9 +395,7 @@ def _skip_without_chromium() -> None:
     # .ci/run installs it, a missing browser is a failure, not a silent skip.
     reason = chromium_missing_reason()
     if reason:
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(f"required under CI: {reason}")
-        pytest.skip(reason)
+        skip_or_fail(reason)
 
 
 @pytest.fixture(scope="session")

@@ -41,6 +41,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ci import skip_or_fail
+
 ADMIN_URL_ENV = "AFUS_TEST_POSTGRES_ADMIN_URL"
 _counter = itertools.count(1)
 
@@ -174,13 +176,6 @@ def postgres_missing_reason() -> str | None:
     if os.geteuid() == 0 and shutil.which("runuser") is None:
         return "running as root without runuser: initdb cannot run as the postgres user"
     return None
-
-
-def skip_or_fail(reason: str) -> None:
-    """Skip with ``reason``; under CI, where everything is installed, fail instead."""
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(f"required under CI: {reason}")
-    pytest.skip(reason)
 
 
 _shared: list[PgServer] = []

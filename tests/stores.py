@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from tests.ci import skip_or_fail
+
 BACKEND = "postgresql" if os.environ.get("AFUS_TEST_BACKEND", "sqlite").strip().lower() in ("postgresql", "postgres", "pg") else "sqlite"
 Kind = Literal["seeded", "schema", "empty"]  # seed content loaded / schema at head, no content / nothing at all
 
@@ -51,7 +53,7 @@ def new_store(kind: Kind, directory: Path, name: str = "afus-test.db") -> Store:
 
         reason = pg_support.postgres_missing_reason()
         if reason:
-            pg_support.skip_or_fail(reason)  # under CI, where PostgreSQL is installed, a failure
+            skip_or_fail(reason)  # under CI, where PostgreSQL is installed, a failure
         server = pg_support.shared_server()
         template = "template0" if kind == "empty" else server.template(seeded=kind == "seeded")
         return Store(server.create_database(template=template), on_postgres=True)

@@ -26,6 +26,7 @@ from afus.models import AuditEntry, Project
 from afus.validation import ProjectForm
 from tests import pg_support
 from tests.apptest import all_text, run_page
+from tests.ci import skip_or_fail
 
 # These faults are of a SQLite file; the PostgreSQL ones are at the end.
 sqlite_only = pytest.mark.sqlite  # a fault of the SQLite store file
@@ -239,7 +240,7 @@ def restartable_pg() -> Iterator[RestartablePostgres]:
     """A PostgreSQL server of this module's own (stopping the shared one would disturb other tests)."""
     reason = pg_support.postgres_missing_reason()
     if reason or os.environ.get(pg_support.ADMIN_URL_ENV):
-        pg_support.skip_or_fail(reason or "an external server (AFUS_TEST_POSTGRES_ADMIN_URL) cannot be restarted by a test")
+        skip_or_fail(reason or "an external server (AFUS_TEST_POSTGRES_ADMIN_URL) cannot be restarted by a test")
     with pg_support.start_postgres() as server:
         yield RestartablePostgres(server)
 

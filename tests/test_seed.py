@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from afus import seed
 from afus.gazetteer import places_by_name
 from afus.models import City, CitySeek, Event, Project, Theme
 from afus.text import fold
+from tests.ci import skip_or_fail
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = ROOT.parent / "shared" / "seeds"  # the source documents sit beside the clone
@@ -84,10 +84,8 @@ def squash(value: str) -> str:
 def source(name_prefix: str) -> str:
     files = sorted(SEEDS_DIR.glob(f"{name_prefix}_*.txt"))
     if not files:
-        message = f"the source documents are not beside the clone ({SEEDS_DIR})"
-        if os.environ.get("CI"):  # CI clones with shared/ beside it: a missing source is a failure there
-            pytest.fail(message)
-        pytest.skip(message)
+        # CI clones with shared/ beside it: a missing source is a failure there.
+        skip_or_fail(f"the source documents are not beside the clone ({SEEDS_DIR})")
     return squash(files[0].read_text(encoding="utf-8"))
 
 
