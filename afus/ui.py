@@ -17,7 +17,7 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
-from afus import db
+from afus import db, index_page
 from afus.i18n import DEFAULT_LANG, LANGS, Localized, localized, normalize_lang, t
 from afus.network import Network, load_network
 
@@ -383,6 +383,7 @@ def use_navigation_only() -> None:
 def serve(streamlit_args: list[str]) -> int:
     """Run the Streamlit server on the dashboard with ``streamlit_args`` (e.g. ``--server.port 8502``)."""
     use_navigation_only()
+    index_page.install()
     from streamlit.web import cli as streamlit_cli
 
     os.chdir(db.ROOT)  # .streamlit/config.toml is read from the working directory

@@ -197,6 +197,7 @@ def start_app_server(
     seed: bool = True,
     env: dict[str, str] | None = None,
     extra_args: tuple[str, ...] = (),
+    path_prefix: str = "",
 ) -> Iterator[AppServer]:
     """Serve the real app on a free port until the block ends.
 
@@ -205,6 +206,8 @@ def start_app_server(
     temporary directory by default, or a PostgreSQL database dropped at the
     end), seeded unless ``seed`` is false. A ``database_url`` given is seeded
     with ``python -m afus init`` when ``seed`` is true.
+    With ``path_prefix`` (e.g. ``"afus"``) the app answers under that path, as
+    behind a reverse proxy, and ``server.url()`` includes it.
     The server runs in its own process group and is stopped at the end.
     """
     own_dir = None
@@ -235,13 +238,14 @@ def start_app_server(
         "--server.fileWatcherType", "none",
         "--server.runOnSave", "false",
         "--browser.gatherUsageStats", "false",
+        *(("--server.baseUrlPath", path_prefix) if path_prefix else ()),
         *extra_args,
     ]  # fmt: skip
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             command, cwd=ROOT, env=server_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
-    server = AppServer(f"http://127.0.0.1:{port}", database_url, port, log_path, process)
+    server = AppServer(f"http://127.0.0.1:{port}{'/' + path_prefix if path_prefix else ''}", database_url, port, log_path, process)
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT_S
         while not _health_ok(server.base_url):

@@ -1,0 +1,69 @@
+"""The HTML page the server sends first: Streamlit's own, told where the server is.
+
+Streamlit's browser code does not know the server's address under a page's
+path. For ``/peers`` it first asks ``/peers/_stcore/health``, gets a 404, waits
+100 ms and only then asks ``/_stcore/health``. That delay happens on every first
+load of a page other than the overview (Streamlit 1.67).
+
+The page set here declares the base address through ``window.__streamlit``,
+Streamlit's embedding setting. The address is the page's own address without
+a trailing segment that names one of our pages. Under a reverse proxy's path
+prefix (``/afus/peers``), this gives ``/afus``. Any other address, such as an
+unknown path, is left to Streamlit's own guess.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+
+from afus.pages import PAGES
+
+_MARKER = "<head>"
+_SCRIPT = """<script>
+      (() => {{
+        const pages = {pages};
+        const path = window.location.pathname.replace(/\\/+$/, "");
+        const last = path.slice(path.lastIndexOf("/") + 1);
+        const base = pages.includes(last) ? path.slice(0, path.length - last.length) : path;
+        window.__streamlit = Object.assign({{}}, window.__streamlit, {{BACKEND_BASE_URL: window.location.origin + base}});
+      }})()
+    </script>"""
+
+
+def with_base_address(index_html: str, page_paths: Iterable[str]) -> str:
+    """``index_html`` with the script setting the server's base address first in ``<head>``."""
+    if _MARKER not in index_html:
+        raise ValueError("Streamlit's index.html has no <head>: this Streamlit version needs checking")
+    names = json.dumps(sorted(p for p in page_paths if p))
+    return index_html.replace(_MARKER, f"{_MARKER}\n    {_SCRIPT.format(pages=names)}", 1)
+
+
+def static_dir_with_base_address(streamlit_static: str, target: str, page_paths: Iterable[str]) -> str:
+    """A copy of Streamlit's static folder in ``target``: links to its files, our ``index.html``."""
+    os.makedirs(target, exist_ok=True)
+    for name in os.listdir(streamlit_static):
+        if name != "index.html":
+            os.symlink(os.path.join(streamlit_static, name), os.path.join(target, name))
+    with open(os.path.join(streamlit_static, "index.html"), encoding="utf-8") as original:
+        html = with_base_address(original.read(), page_paths)
+    with open(os.path.join(target, "index.html"), "w", encoding="utf-8") as ours:
+        ours.write(html)
+    return target
+
+
+def install() -> None:
+    """Serve our ``index.html`` from this process's Streamlit server (call before it starts)."""
+    from streamlit import file_util
+
+    if getattr(file_util, "_afus_index_page", False):
+        return
+    target = tempfile.mkdtemp(prefix="afus-static-")
+    atexit.register(shutil.rmtree, target, ignore_errors=True)
+    served = static_dir_with_base_address(file_util.get_static_dir(), os.path.join(target, "static"), (p.url_path for p in PAGES))
+    file_util.get_static_dir = lambda: served
+    file_util._afus_index_page = True
