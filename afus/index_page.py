@@ -10,18 +10,15 @@ Streamlit's embedding setting. The address is the page's own address without
 a trailing segment that names one of our pages. Under a reverse proxy's path
 prefix (``/afus/peers``), this gives ``/afus``. Any other address, such as an
 unknown path, is left to Streamlit's own guess.
+
+Pure text and file work; ``afus.ui.serve`` points the server at the folder.
 """
 
 from __future__ import annotations
 
-import atexit
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Iterable
-
-from afus.pages import PAGES
 
 _MARKER = "<head>"
 _SCRIPT = """<script>
@@ -55,15 +52,3 @@ def static_dir_with_base_address(streamlit_static: str, target: str, page_paths:
         ours.write(html)
     return target
 
-
-def install() -> None:
-    """Serve our ``index.html`` from this process's Streamlit server (call before it starts)."""
-    from streamlit import file_util
-
-    if getattr(file_util, "_afus_index_page", False):
-        return
-    target = tempfile.mkdtemp(prefix="afus-static-")
-    atexit.register(shutil.rmtree, target, ignore_errors=True)
-    served = static_dir_with_base_address(file_util.get_static_dir(), os.path.join(target, "static"), (p.url_path for p in PAGES))
-    file_util.get_static_dir = lambda: served
-    file_util._afus_index_page = True

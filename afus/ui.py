@@ -380,10 +380,31 @@ def use_navigation_only() -> None:
     PagesManager._afus_navigation_only = True
 
 
+def serve_index_page_with_base_address() -> None:
+    """Make this process's Streamlit server send :mod:`afus.index_page`'s ``index.html`` (call before it starts)."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from streamlit import file_util
+
+    from afus.pages import PAGES
+
+    if getattr(file_util, "_afus_index_page", False):
+        return
+    target = tempfile.mkdtemp(prefix="afus-static-")
+    atexit.register(shutil.rmtree, target, ignore_errors=True)
+    served = index_page.static_dir_with_base_address(
+        file_util.get_static_dir(), os.path.join(target, "static"), (p.url_path for p in PAGES)
+    )
+    file_util.get_static_dir = lambda: served
+    file_util._afus_index_page = True  # type: ignore[attr-defined]
+
+
 def serve(streamlit_args: list[str]) -> int:
     """Run the Streamlit server on the dashboard with ``streamlit_args`` (e.g. ``--server.port 8502``)."""
     use_navigation_only()
-    index_page.install()
+    serve_index_page_with_base_address()
     from streamlit.web import cli as streamlit_cli
 
     os.chdir(db.ROOT)  # .streamlit/config.toml is read from the working directory

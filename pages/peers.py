@@ -173,6 +173,15 @@ def _ranking(
         _peer_card(card, city_slug)
 
 
+def _url_choice(label: str, key: str, param: str, labels: dict[str, str], placeholder: str) -> None:
+    """A select box of ``labels``' slugs, empty until chosen, kept in step with ``?param=``."""
+    changed = ui.bind_to_url(key, param, labels, default=None)
+    st.selectbox(
+        label, list(labels), index=None, format_func=lambda slug: labels.get(slug, slug),
+        placeholder=placeholder, key=key, on_change=changed,
+    )  # fmt: skip
+
+
 def _names(net: Network, inputs: MatchInputs) -> Names:
     return matching.memoised(inputs, ("names", ui.lang()), lambda: matching.names_from_network(net, ui.lang()))
 
@@ -195,17 +204,7 @@ def _filtered_ranking(city_slug: str) -> None:
         st.warning(ui.escape_markdown(ui.tr("peers.unknown_theme", slug=theme_slug)))
     left, right = st.columns(2)
     with left:
-        theme_changed = ui.bind_to_url("peers_theme", "theme", theme_ids, default=None)
-        theme_labels = dict(theme_options)
-        st.selectbox(
-            ui.tr("peers.filter.theme"),
-            [slug for slug, _ in theme_options],
-            index=None,
-            format_func=lambda slug: theme_labels.get(slug, slug),
-            placeholder=ui.tr("peers.filter.all_themes"),
-            key="peers_theme",
-            on_change=theme_changed,
-        )
+        _url_choice(ui.tr("peers.filter.theme"), "peers_theme", "theme", dict(theme_options), ui.tr("peers.filter.all_themes"))
     with right:
         st.session_state["peers_other"] = other  # the URL decides, the toggle writes it back
         st.toggle(ui.tr("peers.filter.other_country"), key="peers_other", on_change=_other_changed)
@@ -293,29 +292,11 @@ if city_slug and city_id is None:
 city_names = dict(zip(inputs.city_slugs, inputs.city_names))
 left, right = st.columns(2)
 with left:
-    city_changed = ui.bind_to_url("peers_city", "city", inputs.city_slugs, default=None)
-    st.selectbox(
-        ui.tr("peers.city.label"),
-        list(inputs.city_slugs),
-        index=None,
-        format_func=lambda slug: city_names.get(slug, slug),
-        placeholder=ui.tr("peers.city.placeholder"),
-        key="peers_city",
-        on_change=city_changed,
-    )
+    _url_choice(ui.tr("peers.city.label"), "peers_city", "city", city_names, ui.tr("peers.city.placeholder"))
 with right:
     # Offered once a city is chosen (Streamlit greys a disabled widget's label below WCAG AA contrast).
     if city_id is not None:
-        with_changed = ui.bind_to_url("peers_with", "with", inputs.city_slugs, default=None)
-        st.selectbox(
-            ui.tr("peers.with.label"),
-            list(inputs.city_slugs),
-            index=None,
-            format_func=lambda slug: city_names.get(slug, slug),
-            placeholder=ui.tr("peers.with.placeholder"),
-            key="peers_with",
-            on_change=with_changed,
-        )
+        _url_choice(ui.tr("peers.with.label"), "peers_with", "with", city_names, ui.tr("peers.with.placeholder"))
 
 if city_id is None:
     st.info(ui.tr("peers.pick_city"))

@@ -16,4 +16,5 @@ def skip_or_fail(reason: str) -> None:
     """Skip with ``reason``; under CI, where everything is installed, fail instead (never a silent skip)."""
     if under_ci():
         pytest.fail(f"required under CI: {reason}")
-    pytest.skip(reason)
+    else:
+        pytest.skip(reason)
