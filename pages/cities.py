@@ -28,11 +28,15 @@ def city_link(city: pd.Series, icon: str = ":material/location_city:") -> None:
     st.page_link("pages/cities.py", label=ui.escape_markdown(city["name"]), query_params={"city": city["slug"]}, icon=icon)
 
 
-def project_link(project: pd.Series) -> None:
+def project_link(project: pd.Series, note: str = "") -> None:
+    """A link to a project, and below it one caption: its untranslated-title notice, then ``note`` (tags, status)."""
     title = ui.content(project, "title")
     st.page_link("pages/projects.py", label=ui.escape_markdown(title.text), query_params={"project": project["slug"]}, icon=":material/work:")
-    if title.fallback:
-        st.caption(ui.escape_markdown(ui.tr("common.fallback", lang=title.lang.upper())))
+    lines = [ui.tr("common.fallback", lang=title.lang.upper())] if title.fallback else []
+    if note:
+        lines.append(note)
+    if lines:  # one element, a line each: a long profile draws faster with fewer elements
+        st.caption("  \n".join(ui.escape_markdown(line) for line in lines))
 
 
 def theme_link(theme: pd.Series) -> None:
@@ -103,10 +107,9 @@ def show_profile(profile: browse.CityProfile) -> None:
         theme_link(group.theme)
         st.caption(ui.tr(f"framework.{group.theme['framework']}"))
         for _, project in group.projects.head(PROJECTS_PER_THEME).iterrows():
-            project_link(project)
             lenses = profile.lenses_by_project.get(int(project["id"]), [])
-            if lenses:
-                st.caption(ui.escape_markdown(ui.tr("browse.profile.lenses", names=" · ".join(ui.content(t, "name").text for t in lenses))))
+            tags = ui.tr("browse.profile.lenses", names=" · ".join(ui.content(t, "name").text for t in lenses)) if lenses else ""
+            project_link(project, tags)
         if len(group.projects) > PROJECTS_PER_THEME:
             st.page_link(
                 "pages/projects.py",
@@ -123,9 +126,7 @@ def show_profile(profile: browse.CityProfile) -> None:
             continue
         st.subheader(heading)
         for _, project in projects.head(PROJECTS_PER_LIST).iterrows():
-            project_link(project)
-            if with_status:
-                st.caption(ui.tr(f"status.{project['status']}"))
+            project_link(project, ui.tr(f"status.{project['status']}") if with_status else "")
         if len(projects) > PROJECTS_PER_LIST:
             st.caption(ui.tr("browse.shown_of", shown=PROJECTS_PER_LIST, n=len(projects)))
             st.page_link("pages/projects.py", label=ui.escape_markdown(ui.tr("browse.profile.projects_link", city=name)), query_params={"city": city["slug"]}, icon=":material/arrow_forward:")

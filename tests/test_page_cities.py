@@ -172,3 +172,11 @@ def test_long_offer_lists_are_cut_with_a_link_to_all(engine):
     on_public_spaces = [q for page, _, q in links if page == "projects" and q.startswith("project=")]
     assert len(on_public_spaces) == 3 + 5  # 3 single-project themes, then the first 5 of 8
     assert ("projects", escape_markdown("All 8 projects of Saint-Brieuc on this theme"), "city=saint-brieuc&theme=public-spaces") in links
+
+
+def test_a_projects_notes_share_one_caption_under_its_link(engine):
+    """The untranslated-title notice and the project's other tags: one caption, a line each (fewer elements to draw)."""
+    at = run_page(PAGE, city="saint-brieuc", lang="sv")  # French titles, no Swedish translation
+    captions = [c.value.replace("\\", "") for c in at.caption]  # as shown: without markdown escapes
+    notice = "Visas på originalspråket (FR): ingen översättning ännu."
+    assert len([c for c in captions if c.startswith(notice + "  \nÄven märkt: ")]) == 3, captions
