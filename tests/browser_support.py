@@ -451,26 +451,26 @@ def new_context(browser: Browser, **options: Any) -> BrowserContext:
 
 
 @pytest.fixture(scope="session")
-def _shared_context(_playwright: Playwright, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
+def _shared_context(_playwright: Playwright) -> Iterator[BrowserContext]:
     """The browser context behind every ``page`` of this test process.
 
     A user's browser keeps the scripts it has compiled; so does this one. It is
-    a Chromium profile on disk (a persistent context), which keeps V8's code
-    cache: a page then costs about 12 % less browser CPU than in a fresh,
-    in-memory context. What one test leaves behind is cleared after it (see
-    ``page``).
+    a Chromium profile in a temporary folder (a persistent context, removed
+    at the end), which keeps V8's code cache: a page then costs about 13 %
+    less browser CPU than in a fresh, in-memory context. What one test leaves
+    behind is cleared after it (see ``page``).
     """
-    context = _playwright.chromium.launch_persistent_context(
-        tmp_path_factory.mktemp("chromium-profile"),
-        executable_path=str(CHROMIUM), headless=True, args=list(CHROMIUM_ARGS),
-        viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="en-GB",
-    )  # fmt: skip
-    context.add_init_script(WS_PROBE_JS)
-    context.set_default_timeout(APP_TIMEOUT_MS)
-    try:
-        yield context
-    finally:
-        context.close()
+    with tempfile.TemporaryDirectory(prefix="afus-chromium-profile-") as profile:
+        context = _playwright.chromium.launch_persistent_context(
+            profile, executable_path=str(CHROMIUM), headless=True, args=list(CHROMIUM_ARGS),
+            viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="en-GB",
+        )  # fmt: skip
+        context.add_init_script(WS_PROBE_JS)
+        context.set_default_timeout(APP_TIMEOUT_MS)
+        try:
+            yield context
+        finally:
+            context.close()
 
 
 def _clear(context: BrowserContext) -> None:
