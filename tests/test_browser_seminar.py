@@ -19,7 +19,7 @@ from tests.browser_support import (
     new_context,
     APP_TIMEOUT_MS,
     address_has,
-    block_outside_requests,
+    record_outside_requests,
     follow,
     goto,
     main_text,
@@ -56,7 +56,7 @@ def _sized_page(browser, width: int, height: int):  # noqa: ANN001, ANN202
     context = new_context(browser, viewport={"width": width, "height": height}, accept_downloads=True, locale="en-GB")
     context.set_default_timeout(APP_TIMEOUT_MS)
     page = context.new_page()
-    page.blocked_requests = block_outside_requests(page)
+    page.blocked_requests = record_outside_requests(page)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.page_errors = errors
@@ -130,6 +130,25 @@ def test_journey_through_every_slide_offline_without_scrolling_and_accessible(br
         assert page.page_errors == []
     finally:
         context.close()
+
+
+def test_requests_leaving_the_machine_fail_and_are_recorded(page, app_server):
+    """Guard the offline checks: a request for another host fails and is listed; the app's own succeed.
+
+    The browser's offline proxy stops them, with or without an internet connection.
+    """
+    goto(page, app_server, "/seminar")
+    reasons: list[str] = []
+    page.on("requestfailed", lambda request: reasons.append(request.failure))
+    outcomes = page.evaluate(
+        """async (own) => Promise.all(["https://example.org/x.js", "http://203.0.113.5/y.png", own].map(
+             url => fetch(url).then(r => r.status, () => "failed")))""",
+        app_server.url("/_stcore/health"),
+    )
+    assert outcomes == ["failed", "failed", 200]
+    page.wait_for_function("() => true")  # let the failure events reach the test
+    assert sorted(page.blocked_requests) == ["http://203.0.113.5/y.png", "https://example.org/x.js"]
+    assert reasons == ["net::ERR_PROXY_CONNECTION_FAILED"] * 2
 
 
 def test_maps_draw_from_the_apps_own_base_map(page, app_server):
