@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from afus import db
+import argon2
+from argon2 import PasswordHasher
+
+from afus import auth, db
 from benchmarks.harness import scan_components_once
 from tests import stores
 
@@ -16,6 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # A new AppTest would otherwise rescan every installed package for Streamlit components.
 scan_components_once()
+
+# Passwords hashed in this process use argon2's cheapest profile, made for
+# tests (a real hash costs about 0.2 s of CPU, and the fixtures sign in often).
+# The app servers and the command line the tests start hash with the app's
+# own parameters; test_cli_users checks a stored hash has them.
+auth._hasher = PasswordHasher.from_parameters(argon2.profiles.CHEAPEST)
 
 # Real-browser fixtures (app_server, browser, page) and the PostgreSQL server (pg_url).
 pytest_plugins = ["tests.browser_support", "tests.pg_support"]

@@ -6,7 +6,12 @@ import os
 import subprocess
 import sys
 
+import argon2
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from afus import auth
+from afus.models import User
 from afus.cli import main
 from tests.conftest import ROOT
 
@@ -59,3 +64,8 @@ def test_real_command_line_process(engine, db_url):
     assert done.returncode == 0, done.stderr
     assert "process password" not in done.stdout + done.stderr
     assert auth.sign_in(engine, "ingrid", "process password").role == "coordinator"
+    # Outside the test process (tests/conftest.py), the hash has argon2id's recommended
+    # parameters (RFC 9106, low-memory profile): 64 MiB, 3 passes, 4 lanes.
+    with Session(engine) as session:
+        stored = session.scalar(select(User.password_hash).where(User.name == "ingrid"))
+    assert argon2.extract_parameters(stored) == argon2.profiles.RFC_9106_LOW_MEMORY
