@@ -264,8 +264,9 @@ def _given_slug(values: dict, errors: list[FieldError]) -> str:
 # --- matching existing items (re-imports create no duplicates) ------------------------------
 
 
-# Titles and names are compared folded against every other in their city (or
-# framework): an import of n rows folds the same short strings n times over.
+# Theme names and event titles are compared folded against every other of their
+# framework (or every event): an import of n rows folds the same short strings n
+# times over. A project's title is found through its stored key (Project.title_key).
 _name_key = functools.lru_cache(maxsize=8192)(fold)
 
 
@@ -281,10 +282,8 @@ def find_existing(session: Session, kind: str, values: dict) -> int | None:
             return found
     if kind == "project":
         city_id = session.scalar(select(City.id).where(City.slug == values.get("city")))
-        wanted = _name_key(str(values.get("title", "")))
-        for pid, title in session.execute(select(Project.id, Project.title).where(Project.city_id == city_id)):
-            if _name_key(title) == wanted:
-                return pid
+        key = fold(str(values.get("title", "")))
+        return session.scalar(select(Project.id).where(Project.city_id == city_id, Project.title_key == key).limit(1))
     elif kind == "city":
         if values.get("geonames_id"):
             found = session.scalar(select(City.id).where(City.geonames_id == values["geonames_id"]))
@@ -383,9 +382,10 @@ def write_form(
 
 
 def _duplicate_title(session: Session, city: City, title: str, item_id: int | None) -> bool:
-    wanted = _name_key(title)
-    rows = session.execute(select(Project.id, Project.title).where(Project.city_id == city.id)).all()
-    return any(_name_key(other) == wanted and pid != item_id for pid, other in rows)
+    same = select(Project.id).where(Project.city_id == city.id, Project.title_key == fold(title))
+    if item_id is not None:
+        same = same.where(Project.id != item_id)
+    return session.scalar(same.limit(1)) is not None
 
 
 def _project_columns(session: Session, values: dict, item_id: int | None, errors: list[FieldError]):  # noqa: ANN202
@@ -403,6 +403,7 @@ def _project_columns(session: Session, values: dict, item_id: int | None, errors
         "title", "lang", "summary", "status", "start_date", "end_date", "contact_name", "contact_email",
         "contact_checked", "links", "source", "translations",
     )}
+    columns["title_key"] = fold(values["title"])
     if city is not None:
         columns["city_id"] = city.id
     if item_id is None:

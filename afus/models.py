@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -25,6 +26,8 @@ from sqlalchemy import (
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from afus.text import fold
 
 COUNTRIES = ("FR", "SE")
 STATUSES = ("planned", "ongoing", "completed")
@@ -126,14 +129,24 @@ class Theme(Stamped, Base):
     translations: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
 
 
+def _title_key(context) -> str:  # noqa: ANN001 - SQLAlchemy's execution context
+    return fold(context.get_current_parameters()["title"])
+
+
 class Project(Stamped, Base):
     __tablename__ = "projects"
-    __table_args__ = (UniqueConstraint("city_id", "title", name="uq_project_city_title"),)
+    __table_args__ = (
+        UniqueConstraint("city_id", "title", name="uq_project_city_title"),
+        Index("ix_projects_city_title_key", "city_id", "title_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(160), unique=True, nullable=False)
     city_id: Mapped[int] = mapped_column(ForeignKey("cities.id"), nullable=False, index=True)
     title: Mapped[str] = mapped_column(String(120), nullable=False)
+    # The title folded (afus.text.fold): what "the same title in a city" compares, through an
+    # index. Computed on insert; a write that changes the title sets it (afus.editing).
+    title_key: Mapped[str] = mapped_column(Text, default=_title_key, nullable=False)
     lang: Mapped[str] = mapped_column(String(2), default="fr", nullable=False)
     summary: Mapped[str] = mapped_column(Text, default="", nullable=False)
     status: Mapped[str] = mapped_column(String(20), default="ongoing", nullable=False, index=True)

@@ -43,7 +43,7 @@ from afus.text import slugify  # noqa: E402
 OUT_DIR = ROOT / "benchmarks" / "out"
 DEFAULT_PROJECTS = 20_000
 DEFAULT_SEED = 20171117  # the French–Swedish partnership was signed on 17 November 2017
-FORMAT_VERSION = 1  # bump when the generator changes, so cached stores are rebuilt
+FORMAT_VERSION = 2  # bump when the generator changes, so cached stores are rebuilt
 STATUS_P = {"ongoing": 0.7, "planned": 0.15, "completed": 0.15}
 EXCHANGE = ("afus_theme", "city_track")
 LENSES = ("alliance_recommendation", "resilience_capital")

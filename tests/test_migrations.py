@@ -8,10 +8,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session
 
 from afus import db, schema
-from afus.models import Base
+from afus.models import Base, Project
+from afus.text import fold
 
 
 @pytest.fixture(params=[pytest.param("sqlite", marks=pytest.mark.sqlite), pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -72,3 +74,20 @@ def test_each_step_downgrades_and_upgrades_again(tmp_path: Path) -> None:
         assert schema.current_revision(engine) == schema.head_revision()
     finally:
         engine.dispose()
+
+
+def test_upgrade_gives_stored_projects_their_folded_title_key(engine) -> None:  # noqa: ANN001
+    """0003 on a store with content: every project gets the key its title folds to."""
+    from alembic import command
+
+    cfg = schema.alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0002")
+    assert "title_key" not in {c["name"] for c in inspect(engine).get_columns("projects")}
+    schema.upgrade(engine)
+    with Session(engine) as session:
+        rows = session.execute(select(Project.title, Project.title_key)).all()
+    assert len(rows) == 7
+    assert [key for _, key in rows] == [fold(title) for title, _ in rows]
+    assert any(key != title for title, key in rows)  # capitals and accents folded
