@@ -201,6 +201,22 @@ def test_a_new_city_takes_coordinates_from_the_gazetteer(engine, users):
     assert twice.value.messages("fr") == ["Cette ville fait déjà partie du réseau."]
 
 
+def test_a_renamed_project_frees_its_old_title_and_holds_the_new_one(engine, users):
+    pid = _project_id(engine, GRILLE)
+    seen = editing.load_item(engine, "project", pid)
+    form = editing.form_from_snapshot("project", seen)
+    form.title = "Place de la Grille, saison 2"
+    editing.save_project(engine, users["coord"], form, item_id=pid, seen_version=seen["version"])
+
+    twin = editing.form_from_snapshot("project", editing.load_item(engine, "project", pid))
+    twin.slug, twin.title = "", "PLACE DE LA GRILLE, Saison 2"
+    with pytest.raises(editing.Invalid) as taken:
+        editing.save_project(engine, users["coord"], twin)
+    assert taken.value.messages("en") == ["Saint-Brieuc already has a project with this title."]
+    twin.title = "Expérimentation place de la Grille"  # the old title is free again
+    assert editing.save_project(engine, users["coord"], twin).action == "create"
+
+
 def test_twenty_writers_in_parallel_threads(engine, users):
     start = threading.Barrier(20)
     failures: list[BaseException] = []
