@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from sqlalchemy import Engine
-
 import argon2
+import pytest
 from argon2 import PasswordHasher
+from sqlalchemy import Engine
 
 from afus import auth, db
 from benchmarks.harness import scan_components_once

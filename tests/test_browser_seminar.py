@@ -133,7 +133,7 @@ def test_journey_through_every_slide_offline_without_scrolling_and_accessible(br
 
 
 def test_requests_leaving_the_machine_fail_and_are_recorded(page, app_server):
-    """Guard the offline checks: a request for another host fails and is listed; the app's own succeed.
+    """Guard the offline checks: a request for another host fails and is listed; the app's own requests succeed.
 
     The browser's offline proxy stops them, with or without an internet connection.
     """

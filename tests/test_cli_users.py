@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from afus import auth
-from afus.models import User
 from afus.cli import main
+from afus.models import User
 from tests.conftest import ROOT
 
 
