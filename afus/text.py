@@ -30,7 +30,10 @@ def _combining_marks() -> re.Pattern[str]:
 
 
 def fold(value: str) -> str:
-    """Lower-case, accent-free form used for matching: ``"Cœur Umeå"`` -> ``"coeur umea"``."""
+    """Lower-case, accent-free form used for matching: ``"Cœur Umeå"`` -> ``"coeur umea"``.
+
+    Stored too, as ``projects.title_key``: a change here needs a migration that recomputes it.
+    """
     if value.isascii():  # nothing to decompose or strip
         return value.casefold()
     value = unicodedata.normalize("NFKD", value.translate(_LIGATURES))
