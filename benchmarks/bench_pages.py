@@ -8,7 +8,11 @@ an empty one-line Streamlit page (``empty_page.py``) for server run and
 ready times, a minimal page with the same kind of filter
 (``minimal_page.py``) for interactions. Targets (issue 6): ready <= 1.3x the
 floor at seed scale, <= 1.6x at large scale; interaction <= 1.5x; server
-run < 300 ms at large scale. ``misses`` lists what is over. Server runs also
+run < 300 ms at large scale. ``misses`` lists what is over. A second
+floor, the empty page with one plotly chart (``chart_page.py``), shows
+what a chart alone adds in this framework: every page's
+``ratio_to_chart_page`` is against it (for information; the targets stay
+against the empty page). Server runs also
 give ``cpu_median_ms``, the process's CPU time per warm run: on a busy
 machine wall times swell with other processes' load, CPU time much less.
 """
@@ -153,11 +157,12 @@ def interaction_ms(browser, url: str, spec: Interaction, reps: int) -> Samples: 
     return samples
 
 
-def browser_times(app_url: str, empty_url: str, minimal_url: str, reps: int, browser, quick: bool = False) -> dict:  # noqa: ANN001
+def browser_times(app_url: str, empty_url: str, minimal_url: str, chart_url: str, reps: int, browser, quick: bool = False) -> dict:  # noqa: ANN001
     """Ready time of every page and one interaction per filtered page, against the floors."""
-    # Warm both servers (caches filled once per data version, as in steady use).
+    # Warm the servers (caches filled once per data version, as in steady use).
     harness.time_ready(browser, empty_url)
-    floor = Samples()
+    harness.time_ready(browser, chart_url)
+    floor, chart_floor = Samples(), Samples()
     out: dict = {"pages": {}, "interactions": {}}
     broken: dict[str, str] = {}
     for label, _path, _query in page_list(quick):
@@ -167,7 +172,9 @@ def browser_times(app_url: str, empty_url: str, minimal_url: str, reps: int, bro
             broken[label] = _short_error(exc)
     for _ in range(reps):
         floor.add(harness.time_ready(browser, empty_url))
+        chart_floor.add(harness.time_ready(browser, chart_url))
     out["floor_empty_page"] = floor.summary()
+    out["floor_chart_page"] = {**chart_floor.summary(), "ratio": ratio(chart_floor.median, floor.median)}
     for label, _path, _query in page_list(quick):
         if label in broken:
             out["pages"][label] = {"error": broken[label]}
@@ -175,7 +182,11 @@ def browser_times(app_url: str, empty_url: str, minimal_url: str, reps: int, bro
         samples = Samples()
         for _ in range(reps):
             samples.add(harness.time_ready(browser, app_url + label, timeout_ms=PAGE_TIMEOUT_MS))
-        out["pages"][label] = {**samples.summary(), "ratio": ratio(samples.median, floor.median)}
+        out["pages"][label] = {
+            **samples.summary(),
+            "ratio": ratio(samples.median, floor.median),
+            "ratio_to_chart_page": ratio(samples.median, chart_floor.median),
+        }
     kinds = sorted({spec.kind for spec in interaction_list(quick)})
     floors: dict[str, Samples] = {}
     out["floor_minimal_page"] = {}
@@ -295,8 +306,9 @@ def run(quick: bool = False, scales: tuple[str, ...] = ("seed", "large"), reps: 
                     harness.streamlit_server(harness.ROOT / "dashboard.py", env=env, log_dir=tmp_path) as app,
                     harness.streamlit_server(harness.EMPTY_PAGE, log_dir=tmp_path) as empty,
                     harness.streamlit_server(harness.MINIMAL_PAGE, log_dir=tmp_path) as minimal,
+                    harness.streamlit_server(harness.CHART_PAGE, log_dir=tmp_path) as chart,
                 ):
-                    entry["browser"] = browser_times(app.url, empty.url, minimal.url, reps, browser, quick)
+                    entry["browser"] = browser_times(app.url, empty.url, minimal.url, chart.url, reps, browser, quick)
                 result["scales"][scale_name] = entry
     result["misses"] = misses(result)
     return result

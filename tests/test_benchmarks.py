@@ -32,9 +32,11 @@ def test_bench_pages_quick_prints_figures_and_ratios() -> None:
     server, browser = seed["server"], seed["browser"]
     assert server["floor_empty_page"]["median_ms"] > 0
     assert browser["floor_empty_page"]["median_ms"] > 0
+    assert browser["floor_chart_page"]["median_ms"] > 0 and browser["floor_chart_page"]["ratio"] > 0
     for label in ("/", "/projects"):
         assert server["pages"][label]["ratio"] > 0, server["pages"][label]
         assert browser["pages"][label]["ratio"] > 0, browser["pages"][label]
+        assert browser["pages"][label]["ratio_to_chart_page"] > 0, browser["pages"][label]
     assert browser["interactions"]["/projects (projects_q)"]["ratio"] > 0
     assert isinstance(result["misses"], list)
 
