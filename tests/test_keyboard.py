@@ -34,6 +34,7 @@ def tab_to(page, selector: str, *, max_tabs: int = MAX_TABS, backwards: bool = F
         seen.append(page.evaluate("() => { const e = document.activeElement; return e ? (e.getAttribute('aria-label') || e.textContent || e.tagName).trim().slice(0, 40) : ''; }"))
     raise AssertionError(f"{selector} not reachable with Tab in {max_tabs} presses; focus went through: {seen}")
 
+
 # The open list of a select box shows only options with the typed text.
 LIST_NARROWED_JS = """(typed) => {
   const options = [...document.querySelectorAll("[role='option']")];
