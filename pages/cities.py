@@ -208,7 +208,7 @@ def directory() -> None:
                 st.caption(ui.escape_markdown(f"{country_labels.get(city['country'], city['country'])} · {people} · {ui.tr('browse.project_count', n=city['ongoing'])}"))
     if len(found) > CARDS:
         st.caption(ui.tr("browse.cities.cards_limited", shown=CARDS, n=len(found)))
-        st.dataframe(
+        ui.table(
             ui.per_version(
                 ("cities.directory_table", lang, query, country),
                 lambda: pd.DataFrame(
@@ -219,8 +219,7 @@ def directory() -> None:
                         ui.tr("browse.col.ongoing"): found["ongoing"],
                     }
                 ),
-            ),
-            hide_index=True,
+            )
         )
 
 

@@ -59,15 +59,14 @@ ui.chart(
 left, right = st.columns([2, 3], gap="large")
 with left:
     st.header(ui.tr("browse.overview.by_country"))
-    st.dataframe(
+    ui.table(
         pd.DataFrame(
             {
                 ui.tr("browse.col.country"): [country_labels.get(c, c) for c in per_country.index],
                 ui.tr("browse.col.cities"): per_country["cities"].tolist(),
                 ui.tr("browse.col.projects"): per_country["projects"].tolist(),
             }
-        ),
-        hide_index=True,
+        )
     )
     st.header(ui.tr("browse.overview.by_status"))
     status_cols = st.columns(len(by_status))
@@ -129,7 +128,7 @@ since = st.date_input(
 changes = ui.per_version(("overview.changes", since), lambda: history.changes_since(ui.engine(), since, limit=200))
 st.subheader(ui.tr("history.overview.changes", date=format_date(since, lang), count=len(changes)))
 if changes:
-    st.dataframe(
+    ui.table(
         pd.DataFrame(
             {
                 ui.tr("history.when"): [c.at.strftime("%Y-%m-%d") for c in changes],
@@ -137,8 +136,7 @@ if changes:
                 ui.tr("history.item"): [c.item_label for c in changes],
                 ui.tr("history.action"): [ui.tr(f"history.action.{c.action}") for c in changes],
             }
-        ),
-        hide_index=True,
+        )
     )
 
 
@@ -155,6 +153,6 @@ def stale_table(stale: list[history.StaleContact]) -> pd.DataFrame:
 stale = ui.per_version(("overview.stale", lang, dt.date.today()), lambda: stale_table(history.stale_contacts(ui.engine())))
 st.subheader(ui.tr("history.stale.title", count=len(stale)))
 if len(stale):
-    st.dataframe(stale, hide_index=True)
+    ui.table(stale)
 else:
     st.caption(ui.tr("history.stale.none"))

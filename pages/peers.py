@@ -255,7 +255,7 @@ def _pairings(inputs: MatchInputs, names: Names) -> None:
     data = matching.memoised(
         inputs, ("page.pairings_csv", lang), lambda: matching.pairings_csv(pairings, names, lang).encode("utf-8-sig")
     )
-    st.dataframe(table, hide_index=True, key="peers_pairings_table")
+    ui.table(table, key="peers_pairings_table")
     st.download_button(
         ui.tr("peers.pairings.download"),
         data=data,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+import pandas as pd
 
 from streamlit.testing.v1 import AppTest
 
@@ -35,3 +38,32 @@ def all_text(at: AppTest) -> str:
             label = getattr(el, "label", None)
             parts.extend(str(v) for v in (label, value) if v is not None)
     return "\n".join(parts)
+
+
+_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~:$&])")
+
+
+def _unescaped(value: object) -> object:
+    return _MARKDOWN_ESCAPE.sub(r"\1", value) if isinstance(value, str) else value
+
+
+def tables(node) -> list[pd.DataFrame]:  # noqa: ANN001 - an AppTest or one of its blocks
+    """Every read-only table under ``node``, in page order, as the reader sees it.
+
+    ``afus.ui.table`` shows a short table with st.table (text escaped for
+    Markdown, undone here) and a long one with st.dataframe.
+    """
+    found = []
+
+    def walk(block) -> None:  # noqa: ANN001
+        for child in block.children.values():
+            if child.type == "table":
+                frame = child.value.rename(columns=_unescaped)
+                found.append(frame.apply(lambda column: column.map(_unescaped)) if len(frame.columns) else frame)
+            elif child.type == "dataframe":
+                found.append(child.value)
+            elif hasattr(child, "children"):
+                walk(child)
+
+    walk(getattr(node, "_tree", node))
+    return found

@@ -7,9 +7,9 @@ import json
 from sqlalchemy import update
 
 from afus import db
-from afus.models import Project
+from afus.models import City, Project
 from afus.ui import escape_markdown
-from tests.apptest import all_text, run_page
+from tests.apptest import all_text, run_page, tables
 
 PAGE = "pages/overview.py"
 
@@ -51,19 +51,33 @@ def test_map_and_charts_have_text_alternatives_and_offline_base_map(engine):
     # Each chart's data is also given as a table.
     expanders = [e for e in at.expander if e.label == "Data of this chart (table)"]
     assert len(expanders) == 2
-    map_table = expanders[0].dataframe[0].value
+    map_table = tables(expanders[0])[0]
     assert sorted(map_table["City"]) == sorted(
         ["Borås", "Gothenburg", "Linköping", "Malmö", "Umeå", "Grenoble", "La Rochelle", "Paris", "Saint-Brieuc", "Strasbourg"]
     )
     assert dict(zip(map_table["City"], map_table["Population"]))["Saint-Brieuc"] == "52,774"
-    theme_table = expanders[1].dataframe[0].value
+    theme_table = tables(expanders[1])[0]
     assert dict(zip(theme_table["Theme"], theme_table["Projects"]))["Redesign of public spaces: uses for all and versatility"] == 3
     assert "4 of the 8 themes have no project yet" in all_text(at)
 
 
+def test_short_tables_are_plain_tables_that_show_user_text_as_text(engine):
+    """The map's data (ten rows) is an HTML table of Markdown cells: a hostile city name stays text."""
+    hostile = "**Paris** <img src=x onerror=alert(1)> [x](javascript:alert(1))"
+    with db.write_session(engine) as session:
+        session.execute(update(City).where(City.slug == "paris").values(name=hostile))
+    at = run_page(PAGE)
+    assert not at.exception
+    map_data = next(e for e in at.expander if e.label == "Data of this chart (table)")
+    assert not map_data.dataframe, "a short table needs no data grid"
+    cells = map_data.get("table")[0].value["City"].tolist()
+    assert escape_markdown(hostile) in cells  # sent escaped: drawn as the literal text
+    assert hostile in tables(map_data)[0]["City"].tolist()
+
+
 def test_counts_by_country_table(engine):
     at = run_page(PAGE, lang="fr")
-    table = next(df.value for df in at.dataframe if "Villes" in df.value.columns)
+    table = next(df for df in tables(at) if "Villes" in df.columns)
     assert table.to_dict("records") == [
         {"Pays": "France", "Villes": 5, "Projets": 3},
         {"Pays": "Suède", "Villes": 5, "Projets": 4},

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from afus.db import write_session
 from afus.models import City, CitySeek, Project, Theme
-from tests.apptest import all_text, run_page
+from tests.apptest import all_text, run_page, tables
 
 PAGE = "pages/peers.py"
 
@@ -116,8 +116,8 @@ def test_city_with_no_data_gets_suggestions_not_an_empty_page(engine):
 
 def test_seminar_pairings_table_and_csv(engine):
     at = run_page(PAGE, lang="fr", section="pairings")
-    tables = [df.value for df in at.dataframe]
-    pairings = next(t for t in tables if "Ville française" in t.columns)
+    tables_shown = tables(at)
+    pairings = next(t for t in tables_shown if "Ville française" in t.columns)
     assert len(pairings) == 5
     first = pairings.iloc[0]
     assert (first["Ville française"], first["Ville suédoise"]) == ("Saint-Brieuc", "Malmö")
@@ -165,6 +165,6 @@ def test_heatmap_section_from_the_url(engine):
     at = run_page(PAGE, city="saint-brieuc", section="heatmap")
     assert not at.exception
     assert len(at.get("plotly_chart")) == 1
-    scores = next(df.value for df in at.dataframe if "City" in df.value.columns)
+    scores = next(df for df in tables(at) if "City" in df.columns)
     assert scores["City"].tolist() == ["Borås", "Gothenburg", "Malmö", "Saint-Brieuc", "Umeå"]
     assert "5 of 5 cities shown" in plain(at)

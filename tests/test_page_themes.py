@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from afus.ui import escape_markdown
-from tests.apptest import all_text, run_page
+from tests.apptest import all_text, run_page, tables
 
 PAGE = "pages/themes.py"
 
@@ -47,7 +47,7 @@ def test_heatmap_counts_projects_per_city_and_theme(engine):
     rows = dict(zip(cells["y"], cells["z"]))
     assert rows["Saint-Brieuc"] == [0, 0, 0, 1, 0, 1, 1, 1]
     assert sum(map(sum, cells["z"])) == 8
-    table = next(e for e in at.expander if e.dataframe and "City" in e.dataframe[0].value.columns).dataframe[0].value
+    table = next(df for e in at.expander for df in tables(e) if "City" in df.columns)
     assert len(table) == 10
     # Another framework in the heatmap.
     at.selectbox(key="themes_heatmap").set_value("resilience_capital").run()

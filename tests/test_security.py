@@ -183,11 +183,15 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[A
 
 def test_user_text_is_never_html_or_a_link(hostile_server: tuple[AppServer, str], page) -> None:  # noqa: ANN001
     server, slug = hostile_server
-    for path, params in (("/projects", {"project": slug}), ("/projects", {"q": "click"}), ("/cities", {"city": "malmo"})):
+    # The overview lists the new project in its table of recent changes (an HTML table of Markdown cells).
+    for path, params in (("/projects", {"project": slug}), ("/projects", {"q": "click"}), ("/cities", {"city": "malmo"}), ("/", {})):
         goto(page, server, path, **params)
         assert page.evaluate("() => window.__pwned === undefined"), path
         main = page.locator('[data-testid="stMain"]')
         assert main.locator("img[src='x']").count() == 0, path
         assert main.locator("a[href^='javascript']").count() == 0, path
+    changes = main.locator("[data-testid='stTable']").filter(has_text="onerror")  # the recent changes
+    changes.wait_for()
+    assert HOSTILE_TITLE in changes.inner_text()  # shown, as text
     goto(page, server, "/projects", project=slug)
     assert "onerror" in main_text(page)  # shown, as text
