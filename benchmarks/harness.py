@@ -41,6 +41,14 @@ READY_JS = """() => {
   return !!el && el.getBoundingClientRect().height > 0;
 }"""
 
+# "Complete": ready, and nothing left to draw. Streamlit loads most element
+# kinds (links, metrics, inputs, tables, charts) as separate script modules
+# and shows a grey placeholder (stSkeleton) until each has loaded; a plotly
+# chart is drawn once its library has loaded and run. A page is complete when
+# no placeholder remains and every chart has its SVG.
+COMPLETE_JS = """() => !document.querySelector('[data-testid="stSkeleton"]')
+  && [...document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')].every(p => p.querySelector('.main-svg'))"""
+
 # Remember whether the script ran since this was installed (set before an action),
 # and what the main area said outside the widget being used: a very fast rerun
 # can go from "running" back to "notRunning" within one render, so a changed
@@ -188,18 +196,20 @@ def wait_ready(page, timeout_ms: float = 60_000) -> None:  # noqa: ANN001
     page.wait_for_function(READY_JS, timeout=timeout_ms, polling="raf")
 
 
-def time_ready(browser, url: str, timeout_ms: float = 60_000) -> float:  # noqa: ANN001
-    """Milliseconds from navigation start to "ready", in a fresh browser context."""
+def time_ready(browser, url: str, timeout_ms: float = 60_000) -> tuple[float, float]:  # noqa: ANN001
+    """Milliseconds from navigation start to "ready", then to "complete", in a fresh browser context."""
     context = browser.new_context()
     try:
         page = context.new_page()
         start = time.perf_counter()
         page.goto(url, wait_until="commit")
         wait_ready(page, timeout_ms)
-        elapsed = (time.perf_counter() - start) * 1000
+        ready = (time.perf_counter() - start) * 1000
+        page.wait_for_function(COMPLETE_JS, timeout=timeout_ms, polling="raf")
+        complete = (time.perf_counter() - start) * 1000
         if page.locator('[data-testid="stException"]').count():
             raise PageError(f"{url} shows an exception")
-        return elapsed
+        return ready, complete
     finally:
         context.close()
 
