@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from afus import auth, editing
 from afus.i18n import t
 from afus.models import Project, User
-from tests.apptest import all_text, run_page
+from tests.apptest import all_text, run_page, tables
 
 PASSWORD = "correct horse battery"
 OP = auth.Operator("tests")
@@ -49,8 +49,8 @@ def _plain(value: str) -> str:
 
 
 def _frame(at, *columns: str):
-    """The first table showing all of ``columns`` (AppTest does not expose a dataframe's key)."""
-    return next(d.value for d in at.dataframe if set(columns) <= set(d.value.columns))
+    """The first table showing all of ``columns`` (AppTest does not expose a table's key)."""
+    return next(frame for frame in tables(at) if set(columns) <= set(frame.columns))
 
 
 def _texts(elements) -> list[str]:
