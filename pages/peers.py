@@ -58,10 +58,14 @@ def _project_links(projects: tuple[peer_view.ProjectRef, ...]) -> None:
         )
 
 
-def _sentences(sentences: tuple[str, ...], title: str | None = None) -> None:
-    """A bulleted list of plain sentences (escaped), under an optional bold title; one element."""
+def _sentences(sentences: tuple[str, ...], title: str | None = None, then: str | None = None) -> None:
+    """A bulleted list of plain sentences (escaped), under an optional bold title,
+    then an optional bold heading for what follows; one element."""
     lines = [f"**{ui.escape_markdown(title)}**", ""] if title else []
-    st.markdown("\n".join(lines + [f"- {ui.escape_markdown(s)}" for s in sentences]))
+    lines += [f"- {ui.escape_markdown(s)}" for s in sentences]
+    if then:
+        lines += ["", f"**{ui.escape_markdown(then)}**"]
+    st.markdown("\n".join(lines))
 
 
 def _peer_card(card: peer_view.PeerCard, city_slug: str) -> None:
@@ -72,20 +76,18 @@ def _peer_card(card: peer_view.PeerCard, city_slug: str) -> None:
             caption += " · " + ui.tr("peers.cross_country", factor=format_number(card.country_factor, ui.lang()))
         st.caption(caption)
         st.progress(card.share, text=ui.tr("peers.score", score=_score(card.score)))
-        _sentences(card.sentences, title=ui.tr("peers.reasons"))
-        if card.projects:
-            st.markdown(f"**{ui.tr('peers.projects')}**")
-            _project_links(card.projects)
+        # A city change redraws ten cards: each is kept to few elements (the
+        # projects' heading ends the reasons' text; the two links share a row).
+        _sentences(card.sentences, title=ui.tr("peers.reasons"), then=ui.tr("peers.projects") if card.projects else None)
+        _project_links(card.projects)
         _contact(card.contact)
-        left, right = st.columns(2)
-        with left:
+        with st.container(horizontal=True, gap="large"):
             st.page_link(
                 PEERS_PAGE,
                 label=ui.tr("peers.link.compare"),
                 query_params={"city": city_slug, "with": card.slug},
                 icon=":material/compare_arrows:",
             )
-        with right:
             st.page_link(
                 "pages/cities.py",
                 label=ui.tr("peers.link.profile"),
