@@ -167,7 +167,6 @@ def browser_times(app_url: str, empty_url: str, minimal_url: str, chart_url: str
     # Warm the servers (caches filled once per data version, as in steady use).
     harness.time_ready(browser, empty_url)
     harness.time_ready(browser, chart_url)
-    floor, chart_floor = Samples(), Samples()
     out: dict = {"pages": {}, "interactions": {}}
     broken: dict[str, str] = {}
     for label, _path, _query in page_list(quick):
@@ -175,12 +174,18 @@ def browser_times(app_url: str, empty_url: str, minimal_url: str, chart_url: str
             harness.time_ready(browser, app_url + label, timeout_ms=PAGE_TIMEOUT_MS)
         except Exception as exc:  # reported in the JSON, the other pages still measured
             broken[label] = _short_error(exc)
-    complete_floor, complete_chart_floor = Samples(), Samples()
+    # Round after round, every floor and every page once: a slow spell on the
+    # machine then falls on floors and pages alike instead of on one page's visits.
+    urls = {"empty": empty_url, "chart": chart_url, **{label: app_url + label for label, _p, _q in page_list(quick) if label not in broken}}
+    ready = {name: Samples() for name in urls}
+    complete = {name: Samples() for name in urls}
     for _ in range(reps):
-        for samples, complete, url in ((floor, complete_floor, empty_url), (chart_floor, complete_chart_floor, chart_url)):
-            ready_ms, complete_ms = harness.time_ready(browser, url)
-            samples.add(ready_ms)
-            complete.add(complete_ms)
+        for name, url in urls.items():
+            ready_ms, complete_ms = harness.time_ready(browser, url, timeout_ms=PAGE_TIMEOUT_MS)
+            ready[name].add(ready_ms)
+            complete[name].add(complete_ms)
+    floor, chart_floor = ready["empty"], ready["chart"]
+    complete_floor, complete_chart_floor = complete["empty"], complete["chart"]
     out["floor_empty_page"] = {**floor.summary(), "complete": complete_floor.summary()}
     out["floor_chart_page"] = {
         **chart_floor.summary(),
@@ -191,19 +196,15 @@ def browser_times(app_url: str, empty_url: str, minimal_url: str, chart_url: str
         if label in broken:
             out["pages"][label] = {"error": broken[label]}
             continue
-        samples, complete = Samples(), Samples()
-        for _ in range(reps):
-            ready_ms, complete_ms = harness.time_ready(browser, app_url + label, timeout_ms=PAGE_TIMEOUT_MS)
-            samples.add(ready_ms)
-            complete.add(complete_ms)
+        samples, done = ready[label], complete[label]
         out["pages"][label] = {
             **samples.summary(),
             "ratio": ratio(samples.median, floor.median),
             "ratio_to_chart_page": ratio(samples.median, chart_floor.median),
             "complete": {
-                **complete.summary(),
-                "ratio": ratio(complete.median, complete_floor.median),
-                "ratio_to_chart_page": ratio(complete.median, complete_chart_floor.median),
+                **done.summary(),
+                "ratio": ratio(done.median, complete_floor.median),
+                "ratio_to_chart_page": ratio(done.median, complete_chart_floor.median),
             },
         }
     kinds = sorted({spec.kind for spec in interaction_list(quick)})
