@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pandas as pd
-
 from streamlit.testing.v1 import AppTest
 
 from afus.ui import use_navigation_only
