@@ -39,11 +39,9 @@ def all_text(at: AppTest) -> str:
     return "\n".join(parts)
 
 
-_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~:$&])")
-
-
-def _unescaped(value: object) -> object:
-    return _MARKDOWN_ESCAPE.sub(r"\1", value) if isinstance(value, str) else value
+def as_read(value: object) -> object:
+    """Markdown text as the reader sees it: the backslash escapes (``afus.ui.escape_markdown``) removed."""
+    return re.sub(r"\\(.)", r"\1", value) if isinstance(value, str) else value
 
 
 def tables(node) -> list[pd.DataFrame]:  # noqa: ANN001 - an AppTest or one of its blocks
@@ -57,8 +55,8 @@ def tables(node) -> list[pd.DataFrame]:  # noqa: ANN001 - an AppTest or one of i
     def walk(block) -> None:  # noqa: ANN001
         for child in block.children.values():
             if child.type == "table":
-                frame = child.value.rename(columns=_unescaped)
-                found.append(frame.apply(lambda column: column.map(_unescaped)) if len(frame.columns) else frame)
+                frame = child.value.rename(columns=as_read)
+                found.append(frame.apply(lambda column: column.map(as_read)) if len(frame.columns) else frame)
             elif child.type == "dataframe":
                 found.append(child.value)
             elif hasattr(child, "children"):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 import datetime as dt
 
 import pytest
@@ -13,7 +12,7 @@ from sqlalchemy.orm import Session
 from afus import auth, editing
 from afus.i18n import t
 from afus.models import Project, User
-from tests.apptest import all_text, run_page, tables
+from tests.apptest import all_text, as_read, run_page, tables
 
 PASSWORD = "correct horse battery"
 OP = auth.Operator("tests")
@@ -43,18 +42,13 @@ def _signed_in_page(engine, name: str = "coord", lang: str = "en", **params):
     return at
 
 
-def _plain(value: str) -> str:
-    """Rendered markdown back to the text the user reads (escapes removed)."""
-    return re.sub(r"\\(.)", r"\1", value)
-
-
 def _frame(at, *columns: str):
     """The first table showing all of ``columns`` (AppTest does not expose a table's key)."""
     return next(frame for frame in tables(at) if set(columns) <= set(frame.columns))
 
 
 def _texts(elements) -> list[str]:
-    return [_plain(e.value) for e in elements]
+    return [as_read(e.value) for e in elements]
 
 
 def _project(engine, title: str) -> Project | None:
@@ -126,7 +120,7 @@ def test_create_a_project_with_accents_and_markup_kept_as_text(accounts):
     stored = _project(accounts, title)
     assert stored is not None and stored.contact_email == "anna@umea.se"
     # The new project is now open for editing, at version 1.
-    assert "Editing version 1." in _plain(all_text(at))
+    assert "Editing version 1." in as_read(all_text(at))
     assert all("<script>" not in m.value or "\\<script\\>" in m.value for m in at.markdown)
 
 
@@ -277,7 +271,7 @@ def test_overview_lists_changes_since_a_date_and_contacts_to_check(accounts):
     editing.save_project(accounts, OP, form, item_id=1, seen_version=1)
     at = run_page("pages/overview.py", lang="fr")
     assert not at.exception
-    text = _plain(all_text(at))
+    text = as_read(all_text(at))
     assert "Garder le contenu à jour" in text
     assert "Contacts non vérifiés depuis plus d'un an (1)" in text
     changes = _frame(at, "Élément", "Quoi")

@@ -7,14 +7,14 @@ from sqlalchemy import select, update
 
 from afus.db import write_session
 from afus.models import City, CitySeek, Project, Theme
-from tests.apptest import all_text, run_page, tables
+from tests.apptest import all_text, as_read, run_page, tables
 
 PAGE = "pages/peers.py"
 
 
 def plain(at) -> str:  # noqa: ANN001
     """The page's text with markdown escapes removed (what a reader sees)."""
-    return all_text(at).replace("\\", "")
+    return as_read(all_text(at))
 
 
 def peer_names(at) -> list[str]:  # noqa: ANN001
