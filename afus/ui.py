@@ -6,6 +6,7 @@ Everything else in ``afus`` is free of Streamlit.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import re
@@ -19,7 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from afus import db, index_page
-from afus.i18n import DEFAULT_LANG, LANGS, Localized, localized, normalize_lang, t
+from afus.i18n import DEFAULT_LANG, LANGS, Localized, format_number, localized, normalize_lang, t
 from afus.network import Network, load_network
 
 _LOG = logging.getLogger("afus")
@@ -264,7 +265,7 @@ def table(frame, *, key: str | None = None) -> None:  # noqa: ANN001
         st.dataframe(frame, hide_index=True, key=key)
         return
     with st.container(key=key) if key else contextlib.nullcontext():
-        st.table(inert_table(frame), hide_index=True)
+        st.table(localized_decimals(inert_table(frame), lang()), hide_index=True)
 
 
 def inert_table(frame):  # noqa: ANN001, ANN201 - a pandas DataFrame
@@ -274,6 +275,17 @@ def inert_table(frame):  # noqa: ANN001, ANN201 - a pandas DataFrame
         if not pd.api.types.is_numeric_dtype(shown[column]):
             shown[column] = shown[column].map(lambda v: escape_markdown(v) if isinstance(v, str) else v)
     return shown
+
+
+def localized_decimals(frame, lang: str):  # noqa: ANN001, ANN201 - a DataFrame in, a DataFrame or its Styler out
+    """``frame`` with its decimal columns shown as ``lang`` writes them ("57.721", "4,94"; no trailing zeros).
+
+    Only the display changes: the values stay numbers.
+    """
+    decimals = [name for name in frame.columns if pd.api.types.is_float_dtype(frame[name])]
+    if not decimals:
+        return frame
+    return frame.style.format({name: functools.partial(format_number, lang=lang) for name in decimals})
 
 
 def bind_to_url(key: str, param: str, valid: Collection[str] | None = None, default: str = "") -> Callable[[], None]:

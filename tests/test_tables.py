@@ -38,3 +38,14 @@ def test_text_cells_and_headers_are_escaped_numbers_stay_numbers() -> None:
     assert shown.iloc[:, 0].tolist() == [ui.escape_markdown("<b>Malmö</b>"), ui.escape_markdown("a_b*c")]
     assert shown["Projects"].tolist() == [3, 4] and shown["Projects"].dtype == frame["Projects"].dtype
     assert frame.iloc[0, 0] == "<b>Malmö</b>"  # the caller's frame is left as it was
+
+
+def test_decimals_are_shown_as_the_language_writes_them_without_trailing_zeros() -> None:
+    frame = pd.DataFrame({"City": ["Malmö"], "Score": [4.94], "Latitude": [57.721], "Projects": [3]})
+    french = ui.localized_decimals(frame, "fr").to_html()
+    assert "4,94" in french and "57,721" in french and "4,9400" not in french
+    english = ui.localized_decimals(frame, "en").to_html()
+    assert "4.94<" in english and "57.721<" in english and "4.9400" not in english
+    assert ui.localized_decimals(frame, "en").data["Score"].tolist() == [4.94]  # still a number underneath
+    whole = frame[["City", "Projects"]]
+    assert ui.localized_decimals(whole, "fr") is whole  # nothing to format: the frame as it is
