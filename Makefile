@@ -7,7 +7,8 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 PORT ?= 8501
 # Three workers, one file each: browser tests spend much of their time waiting on the app.
-PYTEST_ARGS ?= -q -ra -n 3 --dist loadfile
+# Files are handed out in collection order, the longest first (tests/conftest.py, LONG_FILES).
+PYTEST_ARGS ?= -q -ra -n 3 --dist loadfile --no-loadscope-reorder
 TEST_BACKENDS ?= $(or $(AFUS_TEST_BACKEND),sqlite postgresql)
 # Root may install missing system packages; anyone else is told what to install.
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
