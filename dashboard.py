@@ -20,5 +20,5 @@ st.query_params.from_dict({name: st.query_params.get_all(name) for name in st.qu
 st.sidebar.caption(ui.tr("app.network"))
 ui.language_selector()
 with ui.store_guard():  # a read-only, full or unreachable store: a clear message, no traceback
-    ui.account_sidebar()  # sign-in/sign-out; ends an idle, disabled or re-passworded session
+    ui.account_sidebar()  # who is signed in, sign-out; ends an idle, disabled or re-passworded session
     current.run()

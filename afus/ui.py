@@ -332,7 +332,7 @@ def store_guard() -> Iterator[None]:
         st.stop()
 
 
-# --- coordinator sign-in (sidebar) -------------------------------------------------
+# --- coordinator sign-in -------------------------------------------------
 
 AUTH_USER_KEY = "auth_user"  # the SignedIn of this browser session, server-side only
 AUTH_NOTICE_KEY = "auth_notice"  # why the session just ended, shown once
@@ -356,7 +356,11 @@ def session_notice() -> str | None:
 
 
 def account_sidebar() -> None:
-    """Confirm the session (idle time, disabled account, new password), then show sign-in or sign-out."""
+    """Confirm the session (idle time, disabled account, new password); show who is signed in, with sign-out.
+
+    Signing in is on /manage (:func:`sign_in_form`): the sidebar of every
+    page stays light for the readers, who never sign in.
+    """
     from afus import auth
 
     current = st.session_state.get(AUTH_USER_KEY)
@@ -376,24 +380,27 @@ def account_sidebar() -> None:
             if st.button(tr("auth.sign_out"), key="auth_sign_out", icon=":material/logout:"):
                 end_session("auth.signed_out")
                 st.rerun()
-            return
-        failed = st.session_state.get("auth_error")
-        with st.expander(tr("auth.coordinators"), icon=":material/lock:", expanded=bool(failed)):
-            with st.form("auth_form", border=False):
-                name = st.text_input(tr("auth.name"), key="auth_name", autocomplete="username")
-                password = st.text_input(tr("auth.password"), key="auth_password", type="password", autocomplete="current-password")
-                submitted = st.form_submit_button(tr("auth.sign_in"), icon=":material/login:")
-            if submitted:
-                try:
-                    st.session_state[AUTH_USER_KEY] = auth.sign_in(engine(), name, password)
-                except auth.SignInRefused as exc:
-                    st.session_state["auth_error"] = exc.message(lang())
-                else:
-                    st.session_state.pop("auth_error", None)
-                    st.rerun()
-            failed = st.session_state.get("auth_error")
-            if failed:
-                st.error(escape_markdown(failed))
+
+
+def sign_in_form() -> None:
+    """The coordinators' sign-in form (name, password); a refusal is shown under it, in the user's language."""
+    from afus import auth
+
+    with st.form("auth_form"):
+        name = st.text_input(tr("auth.name"), key="auth_name", autocomplete="username")
+        password = st.text_input(tr("auth.password"), key="auth_password", type="password", autocomplete="current-password")
+        submitted = st.form_submit_button(tr("auth.sign_in"), icon=":material/login:")
+    if submitted:
+        try:
+            st.session_state[AUTH_USER_KEY] = auth.sign_in(engine(), name, password)
+        except auth.SignInRefused as exc:
+            st.session_state["auth_error"] = exc.message(lang())
+        else:
+            st.session_state.pop("auth_error", None)
+            st.rerun()
+    failed = st.session_state.get("auth_error")
+    if failed:
+        st.error(escape_markdown(failed))
 
 
 # --- the launcher: ``python -m afus serve`` ----------------------------------------

@@ -639,6 +639,7 @@ if user is None:
     if notice:
         st.warning(ui.tr(notice), icon=":material/logout:")
     st.info(ui.tr("manage.sign_in_first"), icon=":material/lock:")
+    ui.sign_in_form()
     st.header(ui.tr("manage.section.export"))
     export_section()
 else:

@@ -512,3 +512,29 @@ def page(_shared_context: BrowserContext) -> Iterator[Page]:
         yield new_page
     finally:
         _clear(_shared_context)
+
+
+# --- the keyboard alone ------------------------------------------------------------------------
+
+MAX_TABS = 80
+
+FOCUS_INSIDE_JS = """(selector) => {
+  const el = document.activeElement;
+  return !!el && !!el.closest(selector);
+}"""
+
+
+def tab_to(page, selector: str, *, max_tabs: int = MAX_TABS, backwards: bool = False) -> None:  # noqa: ANN001
+    """Press Tab until the focused element is inside ``selector``; fail if it is never reached."""
+    seen = []
+    for _ in range(max_tabs):
+        if page.evaluate(FOCUS_INSIDE_JS, selector):
+            return
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
+        seen.append(page.evaluate("() => { const e = document.activeElement; return e ? (e.getAttribute('aria-label') || e.textContent || e.tagName).trim().slice(0, 40) : ''; }"))
+    raise AssertionError(f"{selector} not reachable with Tab in {max_tabs} presses; focus went through: {seen}")
+
+
+def start_from_top(page) -> None:  # noqa: ANN001
+    """Nothing focused and the page scrolled to the top, as after a page load: the next Tab starts at the beginning."""
+    page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")

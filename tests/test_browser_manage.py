@@ -15,6 +15,8 @@ from tests.browser_support import (
     CHROMIUM,  # noqa: F401 (documents which browser runs)
     goto,
     main_text,
+    start_from_top,
+    tab_to,
     wait_for_app,
     widget,
 )
@@ -58,11 +60,10 @@ def sidebar(page):  # noqa: ANN001, ANN201
 
 
 def sign_in(page, name: str, password: str) -> None:  # noqa: ANN001
-    if not widget(page, "auth_name").locator("input").is_visible():
-        sidebar(page).locator("[data-testid='stExpander'] summary").filter(has_text="Coordinators").click()
+    """Sign in with the form on /manage (the page shown)."""
     widget(page, "auth_name").locator("input").fill(name)
     widget(page, "auth_password").locator("input").fill(password)
-    sidebar(page).get_by_role("button", name="Sign in").click()
+    page.locator("[data-testid='stMain']").get_by_role("button", name="Sign in").click()
     wait_for_app(page)
 
 
@@ -109,13 +110,14 @@ def test_coordinator_journey(server, page, browser, tmp_path) -> None:  # noqa: 
     dialogs = watch_dialogs(page)
     goto(page, server, "/")  # (a fresh server's very first visit goes to / in this test; see test_browser_journey)
     goto(page, server, "/manage")
-    see(page, "Coordinators sign in from the sidebar")
+    see(page, "Coordinators sign in here")
+    assert not sidebar(page).get_by_role("textbox").count()  # the sidebar has no sign-in form, on any page
     reader = page.context.new_page()
     reader_dialogs = watch_dialogs(reader)
 
     # Sign in: a wrong password first, then the right one.
     sign_in(page, "claire", "not the password")
-    expect(sidebar(page)).to_contain_text("Name or password is wrong.")
+    expect(page.locator("[data-testid='stMain']")).to_contain_text("Name or password is wrong.")
     sign_in(page, "claire", PASSWORD)
     expect(sidebar(page)).to_contain_text("Signed in as claire (admin)")
 
@@ -192,3 +194,20 @@ def test_coordinator_journey(server, page, browser, tmp_path) -> None:  # noqa: 
     expect(reader.locator("[data-testid='stMain']")).not_to_contain_text("Réparer ensemble")
     assert dialogs == [] and reader_dialogs == []
     healthy(page)
+
+
+def test_sign_in_and_out_with_the_keyboard_alone(server, page) -> None:  # noqa: ANN001
+    goto(page, server, "/manage")
+    start_from_top(page)
+    tab_to(page, ".st-key-auth_name input")
+    page.keyboard.type("sven")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")  # submits the form
+    expect(sidebar(page)).to_contain_text("Signed in as sven (coordinator)")
+    wait_for_app(page)
+    start_from_top(page)
+    tab_to(page, ".st-key-auth_sign_out button")
+    page.keyboard.press("Enter")
+    expect(sidebar(page)).to_contain_text("You are signed out.")
+    expect(page.locator("[data-testid='stMain']")).to_contain_text("Coordinators sign in here")

@@ -12,28 +12,9 @@ import re
 import pytest
 
 from afus.i18n import t
-from tests.browser_support import APP_TIMEOUT_MS, AppServer, goto, main_text, query_params, url_path, wait_for_app
+from tests.browser_support import APP_TIMEOUT_MS, AppServer, goto, main_text, query_params, start_from_top, tab_to, url_path, wait_for_app
 
 pytestmark = pytest.mark.browser
-
-MAX_TABS = 80
-
-FOCUS_INSIDE_JS = """(selector) => {
-  const el = document.activeElement;
-  return !!el && !!el.closest(selector);
-}"""
-
-
-def tab_to(page, selector: str, *, max_tabs: int = MAX_TABS, backwards: bool = False) -> None:  # noqa: ANN001
-    """Press Tab until the focused element is inside ``selector``; fail if it is never reached."""
-    seen = []
-    for _ in range(max_tabs):
-        if page.evaluate(FOCUS_INSIDE_JS, selector):
-            return
-        page.keyboard.press("Shift+Tab" if backwards else "Tab")
-        seen.append(page.evaluate("() => { const e = document.activeElement; return e ? (e.getAttribute('aria-label') || e.textContent || e.tagName).trim().slice(0, 40) : ''; }"))
-    raise AssertionError(f"{selector} not reachable with Tab in {max_tabs} presses; focus went through: {seen}")
-
 
 # The open list of a select box shows only options with the typed text.
 LIST_NARROWED_JS = """(typed) => {
@@ -50,10 +31,6 @@ def type_to_narrow(page, typed: str) -> None:  # noqa: ANN001
     """
     page.keyboard.type(typed)
     page.wait_for_function(LIST_NARROWED_JS, arg=typed, timeout=APP_TIMEOUT_MS, polling=50)
-
-
-def start_from_top(page) -> None:  # noqa: ANN001
-    page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
 
 
 def test_choose_a_city_on_cities_with_the_keyboard(app_server: AppServer, page) -> None:  # noqa: ANN001

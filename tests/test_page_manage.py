@@ -60,7 +60,7 @@ def test_anonymous_visitors_can_export_but_see_no_editing(engine):
     at = run_page("pages/manage.py", lang="fr")
     assert not at.exception
     text = all_text(at)
-    assert "Les coordinateurs et coordinatrices se connectent depuis la barre latérale" in text
+    assert "Les coordinateurs et coordinatrices se connectent ici" in text
     assert [b.label for b in at.get("download_button")] == ["Fichiers CSV (zip)", "Classeur Excel", "JSON"]
     assert not [r for r in at.radio if r.key == "manage_section"]
     assert not [t for t in at.text_input if t.key and t.key.startswith("manage_project")]
@@ -68,8 +68,7 @@ def test_anonymous_visitors_can_export_but_see_no_editing(engine):
 
 def _first_run(engine, lang: str = "en", **state):
     # AppTest shows the sidebar of an st.navigation app on its first run only (widgets there do not
-    # survive a rerun in AppTest), so the sidebar is checked on a first run with the state prepared;
-    # the browser journey signs in through the form itself.
+    # survive a rerun in AppTest), so the sidebar is checked on a first run with the state prepared.
     from streamlit.testing.v1 import AppTest
 
     from tests.apptest import ROOT
@@ -83,13 +82,26 @@ def _first_run(engine, lang: str = "en", **state):
     return at
 
 
-def test_sidebar_offers_sign_in_in_the_users_language(accounts):
-    at = _first_run(accounts, "sv")
-    assert at.sidebar.text_input(key="auth_name").label == "Användarnamn"
-    assert at.sidebar.text_input(key="auth_password").label == "Lösenord"
-    assert [b.label for b in at.sidebar.button] == ["Logga in"]
-    at = _first_run(accounts, "fr", auth_error="Identifiant ou mot de passe incorrect.")
-    assert [e.value for e in at.sidebar.error] == ["Identifiant ou mot de passe incorrect\\."]
+def test_manage_offers_sign_in_in_the_users_language_and_refuses_a_wrong_password(accounts):
+    at = run_page("pages/manage.py", lang="sv")
+    assert at.text_input(key="auth_name").label == "Användarnamn"
+    assert at.text_input(key="auth_password").label == "Lösenord"
+    assert "Samordnare loggar in här" in all_text(at)
+    at.text_input(key="auth_name").input("coord")
+    at.text_input(key="auth_password").input("fel lösenord")
+    at.button[0].click().run()
+    assert [e.value for e in at.error] == ["Fel användarnamn eller lösenord\\."]
+    assert "auth_user" not in at.session_state
+    at.text_input(key="auth_password").input(PASSWORD)
+    at.button[0].click().run()
+    assert at.session_state["auth_user"].name == "coord"
+    assert not at.error and at.radio(key="manage_section") is not None  # the workspace opens
+
+
+def test_other_pages_have_no_sign_in_form(accounts):
+    at = _first_run(accounts, "fr")
+    assert not at.sidebar.text_input and not at.text_input
+    assert not at.sidebar.button
 
 
 def test_sidebar_shows_who_is_signed_in(accounts):
@@ -104,7 +116,7 @@ def test_sidebar_ends_a_session_whose_account_was_disabled(accounts):
     at = _first_run(accounts, "fr", auth_user=signed)
     assert "auth_user" not in at.session_state
     assert [w.value for w in at.sidebar.warning] == ["Votre compte a été désactivé ; votre session est terminée."]
-    assert at.sidebar.text_input(key="auth_name") is not None
+    assert not at.sidebar.button  # signed out: no sign-out button any more
 
 
 def test_create_a_project_with_accents_and_markup_kept_as_text(accounts):

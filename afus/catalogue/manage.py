@@ -6,7 +6,6 @@ STRINGS = {
     "auth.sign_out": {"en": "Sign out", "fr": "Se déconnecter", "sv": "Logga ut"},
     "auth.name": {"en": "Name", "fr": "Identifiant", "sv": "Användarnamn"},
     "auth.password": {"en": "Password", "fr": "Mot de passe", "sv": "Lösenord"},
-    "auth.coordinators": {"en": "Coordinators", "fr": "Coordination", "sv": "Samordnare"},
     "auth.signed_in_as": {"en": "Signed in as {name} ({role})", "fr": "Connecté·e : {name} ({role})", "sv": "Inloggad som {name} ({role})"},
     "auth.signed_out": {"en": "You are signed out.", "fr": "Vous êtes déconnecté·e.", "sv": "Du är utloggad."},
     "role.coordinator": {"en": "coordinator", "fr": "coordination", "sv": "samordnare"},
@@ -220,9 +219,9 @@ STRINGS = {
 
     # --- /manage --------------------------------------------------------------------
     "manage.sign_in_first": {
-        "en": "Coordinators sign in from the sidebar to add and edit content. Anyone can export everything below.",
-        "fr": "Les coordinateurs et coordinatrices se connectent depuis la barre latérale pour ajouter et modifier le contenu. Tout le monde peut exporter l'ensemble ci-dessous.",
-        "sv": "Samordnare loggar in i sidofältet för att lägga till och ändra innehåll. Alla kan exportera allt nedan.",
+        "en": "Coordinators sign in here to add and edit content. Anyone can export everything below.",
+        "fr": "Les coordinateurs et coordinatrices se connectent ici pour ajouter et modifier le contenu. Tout le monde peut exporter l'ensemble ci-dessous.",
+        "sv": "Samordnare loggar in här för att lägga till och ändra innehåll. Alla kan exportera allt nedan.",
     },
     "manage.sections": {"en": "What to manage", "fr": "Que gérer", "sv": "Vad ska hanteras"},
     "manage.section.project": {"en": "Projects", "fr": "Projets", "sv": "Projekt"},
