@@ -7,6 +7,7 @@ import io
 
 import pytest
 
+from tests.a11y_support import settle_charts
 from tests.browser_support import (
     address_has,
     follow,
@@ -74,10 +75,16 @@ def test_filters_write_the_url_and_the_csv_follows(app_server, page) -> None:  #
 def test_selecting_a_row_opens_the_project_and_the_way_back_keeps_the_filters(app_server, page) -> None:  # noqa: ANN001
     goto(page, app_server, "/projects", city="umea")
     grid = page.locator("[data-testid='stDataFrame']")
-    grid.wait_for()
-    box = grid.bounding_box()
-    # The first data row's selection box, under the 35 px header row of the grid.
-    follow(page, lambda: page.mouse.click(box["x"] + 18, box["y"] + 35 + 17), address_has("/projects", project="umea-gender-approach"))
+
+    def click_first_row() -> None:
+        # Elements above the grid still loading would move it after it is measured:
+        # measure it once every element is drawn, and again on a second try.
+        settle_charts(page)
+        box = grid.bounding_box()
+        # The first data row's selection box, under the 35 px header row of the grid.
+        page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+
+    follow(page, click_first_row, address_has("/projects", project="umea-gender-approach"))
     assert h1(page) == 'Gender approach and "inclusion through exclusion"'
     healthy(page)
 
