@@ -11,6 +11,8 @@ two processes get one save and one conflict, never a lost write.
 from __future__ import annotations
 
 import multiprocessing
+import sys
+import types
 from collections.abc import Iterator
 
 import pytest
@@ -89,7 +91,11 @@ def _save_in_another_process(url: str, item_id: int, seen_version: int, title: s
         results.put(("error", title, repr(exc)))
 
 
-def test_simultaneous_edits_from_two_processes_give_one_conflict(pg_url: str) -> None:
+def test_simultaneous_edits_from_two_processes_give_one_conflict(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A spawned process first re-runs the parent's __main__. Streamlit leaves the last script an
+    # AppTest ran there (an AppTest.from_function script fails outside AppTest): the workers get a
+    # __main__ with no file, and import what they run by its module name.
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     init_store(pg_url)
     item_id, _slug, _title, version = _first_project(pg_url)
     spawn = multiprocessing.get_context("spawn")
