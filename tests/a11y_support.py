@@ -8,7 +8,7 @@ by switching the preference (:func:`violations_in_both_themes`).
 
 from __future__ import annotations
 
-from tests.browser_support import axe_violations, format_violations, wait_for_app
+from tests.browser_support import axe_violations, format_violations, wait_for_app, wait_until_drawn
 
 THEMES = ("light", "dark")
 
@@ -28,23 +28,13 @@ CHART_ALTERNATIVES_JS = """() => [...document.querySelectorAll("[data-testid='st
   return {caption, table};
 })"""
 
-# Streamlit shows a skeleton while it loads the chart library, then plotly draws its SVG.
-CHARTS_DRAWN_JS = """() => !document.querySelector("[data-testid='stMain'] [data-testid='stSkeleton']")
-  && [...document.querySelectorAll("[data-testid='stMain'] .js-plotly-plot")].every(p => p.querySelector('.main-svg'))"""
-
-
-def settle_charts(page) -> None:  # noqa: ANN001
-    """Wait until every chart on the page has drawn (none left as a loading skeleton)."""
-    page.wait_for_function(CHARTS_DRAWN_JS, timeout=30_000)
-
-
 def switch_theme(page, theme: str) -> None:  # noqa: ANN001
     """Set the browser's colour-scheme preference and wait until the app has redrawn in that theme."""
     page.emulate_media(color_scheme=theme)
     dark = "l < 0.3" if theme == "dark" else "l > 0.9"
     page.wait_for_function(f"() => {{ const l = ({BACKGROUND_LUMINANCE_JS})(); return {dark}; }}", timeout=30_000)
     wait_for_app(page)
-    settle_charts(page)
+    wait_until_drawn(page)
 
 
 def violations_in_both_themes(page, order: tuple[str, ...] = THEMES) -> dict[str, str]:  # noqa: ANN001

@@ -309,6 +309,46 @@ def follow(page: Page, target: Locator | Callable[[], None], arrived: Callable[[
     wait_for_app(page)
 
 
+# Streamlit shows a grey placeholder (stSkeleton) while it loads an element kind's
+# module; a plotly chart is drawn once its library has loaded and run.
+DRAWN_JS = """() => !document.querySelector("[data-testid='stMain'] [data-testid='stSkeleton']")
+  && [...document.querySelectorAll("[data-testid='stMain'] .js-plotly-plot")].every(p => p.querySelector('.main-svg'))"""
+
+
+def wait_until_drawn(page: Page) -> None:
+    """Wait until every element of the main area is drawn: no loading placeholder left, every chart drawn."""
+    page.wait_for_function(DRAWN_JS, timeout=APP_TIMEOUT_MS)
+
+
+def choose(page: Page, key: str, option: str, *, typed: str | None = None, close: bool = False) -> None:
+    """Pick ``option`` in the select box or multiselect created with ``key``, as a user does.
+
+    The list is opened (and filtered with ``typed``, as a user types) once the
+    page is drawn: an element whose module finishes loading redraws the page
+    and closes an open list. If the list closes before the click all the same
+    (a loaded machine), it is opened once more. ``close``: press Escape after
+    (a multiselect stays open).
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    wait_until_drawn(page)
+    box = widget(page, key).get_by_role("combobox")  # Streamlit's select boxes are ARIA comboboxes
+    for attempt in range(2):
+        box.click()
+        if typed is not None:
+            box.fill(typed)  # the option list is virtualised: filtering draws the option
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=APP_TIMEOUT_MS // 2)
+            break
+        except PlaywrightTimeout:
+            if attempt:
+                raise
+            page.keyboard.press("Escape")
+    if close:
+        page.keyboard.press("Escape")
+    wait_for_app(page)
+
+
 def address_has(path: str | None = None, **params: str) -> Callable[[str], bool]:
     """A predicate on a URL: its path is ``path`` (when given) and it carries every ``params`` value."""
 

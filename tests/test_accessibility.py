@@ -12,8 +12,8 @@ from __future__ import annotations
 import pytest
 
 from afus.pages import PAGES
-from tests.a11y_support import BACKGROUND_LUMINANCE_JS, CHART_ALTERNATIVES_JS, THEMES, charts_without_alternative, settle_charts, violations_in_both_themes
-from tests.browser_support import AppServer, axe_violations, goto, new_context
+from tests.a11y_support import BACKGROUND_LUMINANCE_JS, CHART_ALTERNATIVES_JS, THEMES, charts_without_alternative, violations_in_both_themes
+from tests.browser_support import AppServer, axe_violations, goto, new_context, wait_until_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +56,7 @@ def test_no_wcag_21_aa_violation_in_either_theme(app_server: AppServer, page, pa
 def test_the_checks_see_charts_and_their_alternatives(app_server: AppServer, page) -> None:  # noqa: ANN001
     """Guard the chart check: the overview has charts, and each is found with its caption and table."""
     goto(page, app_server, "/")
-    settle_charts(page)
+    wait_until_drawn(page)
     charts = page.evaluate(CHART_ALTERNATIVES_JS)
     assert len(charts) >= 2 and all(c["caption"] and c["table"] for c in charts), charts
 

@@ -21,7 +21,6 @@ from afus import auth, backup, db, editing, exports
 from afus.cli import main
 from afus.models import AuditEntry, Project
 from afus.validation import ProjectForm
-from tests.stores import on_postgres
 
 OP = auth.Operator("tests")
 sqlite_only = pytest.mark.sqlite  # SQLite's online backup API; PostgreSQL stores use pg_dump

@@ -19,8 +19,8 @@ from tests.browser_support import (
     query_params,
     start_app_server,
     url_path,
-    wait_for_app,
     widget,
+    choose,
 )
 
 pytestmark = pytest.mark.browser
@@ -160,9 +160,7 @@ def test_a_search_with_no_result_says_how_to_widen_it(app_server, page) -> None:
 
 def test_switch_to_french_in_the_sidebar(app_server, page) -> None:  # noqa: ANN001
     goto(page, app_server, "/")
-    widget(page, "lang").get_by_role("combobox").click()
-    page.get_by_role("option", name="Français", exact=True).click()
-    wait_for_app(page)
+    choose(page, "lang", "Français")
     assert query_params(page).get("lang") == "fr"
     assert h1_texts(page) == [t("nav.overview", "fr")]
 

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from tests.browser_support import (
     new_context,
     CHROMIUM,  # noqa: F401 (documents which browser runs)
+    choose,
     goto,
     main_text,
     start_from_top,
@@ -64,13 +65,6 @@ def sign_in(page, name: str, password: str) -> None:  # noqa: ANN001
     widget(page, "auth_name").locator("input").fill(name)
     widget(page, "auth_password").locator("input").fill(password)
     page.locator("[data-testid='stMain']").get_by_role("button", name="Sign in").click()
-    wait_for_app(page)
-
-
-def choose(page, key: str, option: str) -> None:  # noqa: ANN001
-    """Pick ``option`` in the selectbox created with ``key``."""
-    widget(page, key).get_by_role("combobox").click()
-    page.get_by_role("option", name=option, exact=True).click()
     wait_for_app(page)
 
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.browser_support import address_has, follow, goto, main_text, query_params, url_path, wait_for_app, widget
+from tests.browser_support import address_has, follow, goto, main_text, query_params, url_path, wait_for_app, widget, choose
 
 pytestmark = pytest.mark.browser
 
@@ -31,21 +31,12 @@ def card_titles(page) -> list[str]:  # noqa: ANN001
     return [t.strip() for t in page.locator("[class*='st-key-peers_card_'] h3").all_inner_texts()]
 
 
-def choose(page, key: str, typed: str, option: str) -> None:  # noqa: ANN001
-    """Pick ``option`` in the select box ``key`` after typing ``typed`` (as a user would)."""
-    box = widget(page, key).get_by_role("combobox")  # Streamlit's select box is an ARIA combobox
-    box.click()
-    box.fill(typed)
-    page.get_by_role("option", name=option, exact=True).click()
-    wait_for_app(page)
-
-
 def test_pick_a_city_open_a_project_compare_and_download_the_pairings(app_server, page) -> None:  # noqa: ANN001
     goto(page, app_server, "/peers")
     assert "Choose your city" in main_text(page)
 
     # 1. Pick a city: the URL follows, the peers are ranked with their reasons.
-    choose(page, "peers_city", "Saint", "Saint-Brieuc")
+    choose(page, "peers_city", "Saint-Brieuc", typed="Saint")
     assert query_params(page).get("city") == "saint-brieuc"
     assert card_titles(page) == ["Malmö", "Borås", "Umeå", "Gothenburg"]
     text = main_text(page)
@@ -111,7 +102,7 @@ def test_peer_finder_in_french_from_the_navigation(app_server, page) -> None:  #
     page.locator("[data-testid='stSidebarNav'] a").filter(has_text="Villes pairs").click()
     wait_for_app(page)
     assert url_path(page) == "/peers"
-    choose(page, "peers_city", "Saint", "Saint-Brieuc")
+    choose(page, "peers_city", "Saint-Brieuc", typed="Saint")
     text = main_text(page)
     assert "Villes les mieux assorties à Saint-Brieuc" in text
     assert "Saint-Brieuc veut apprendre sur « La priorité à la rénovation des centres" in text

@@ -7,7 +7,6 @@ import io
 
 import pytest
 
-from tests.a11y_support import settle_charts
 from tests.browser_support import (
     address_has,
     follow,
@@ -17,6 +16,8 @@ from tests.browser_support import (
     url_path,
     wait_for_app,
     widget,
+    choose,
+    wait_until_drawn,
 )
 
 pytestmark = pytest.mark.browser
@@ -26,14 +27,6 @@ def healthy(page) -> None:  # noqa: ANN001
     assert page.locator("[data-testid='stException']").count() == 0, main_text(page)[:2000]
     assert page.page_errors == []
     assert page.blocked_requests == [], "the page must work offline"
-
-
-def choose(page, key: str, option: str) -> None:  # noqa: ANN001
-    """Pick ``option`` in the multiselect or selectbox created with ``key``."""
-    widget(page, key).get_by_role("combobox").click()
-    page.get_by_role("option", name=option, exact=True).click()
-    page.keyboard.press("Escape")
-    wait_for_app(page)
 
 
 def h1(page) -> str:  # noqa: ANN001
@@ -50,8 +43,8 @@ def download_rows(page) -> list[list[str]]:  # noqa: ANN001
 
 def test_filters_write_the_url_and_the_csv_follows(app_server, page) -> None:  # noqa: ANN001
     goto(page, app_server, "/projects", lang="fr")
-    choose(page, "projects_country", "Suède")
-    choose(page, "projects_theme", "Le réaménagement des espaces publics : permettre les usages de tous et penser la polyvalence")
+    choose(page, "projects_country", "Suède", close=True)
+    choose(page, "projects_theme", "Le réaménagement des espaces publics : permettre les usages de tous et penser la polyvalence", close=True)
     params = query_params(page)
     assert params.get("country") == "SE" and params.get("theme") == "public-spaces"
     assert params.get("lang") == "fr", "the language stays through widget changes"
@@ -61,7 +54,7 @@ def test_filters_write_the_url_and_the_csv_follows(app_server, page) -> None:  #
     assert sorted(r[1] for r in rows[1:]) == ["Gothenburg", "Umeå"]
     healthy(page)
 
-    choose(page, "projects_sort", "Ville")
+    choose(page, "projects_sort", "Ville", close=True)
     assert query_params(page).get("sort") == "city"
     assert [r[1] for r in download_rows(page)[1:]] == ["Gothenburg", "Umeå"]
 
@@ -79,7 +72,7 @@ def test_selecting_a_row_opens_the_project_and_the_way_back_keeps_the_filters(ap
     def click_first_row() -> None:
         # Elements above the grid still loading would move it after it is measured:
         # measure it once every element is drawn, and again on a second try.
-        settle_charts(page)
+        wait_until_drawn(page)
         box = grid.bounding_box()
         # The first data row's selection box, under the 35 px header row of the grid.
         page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from afus import auth, editing
-from afus.i18n import t
 from afus.models import Project, User
 from tests.apptest import all_text, as_read, run_page, tables
 

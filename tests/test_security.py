@@ -11,7 +11,6 @@ import re
 import tomllib
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
