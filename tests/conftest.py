@@ -35,7 +35,7 @@ TEST_BACKEND = stores.BACKEND
 
 # What a test needs, by marker (pytest.ini); a test needing the other backend is
 # deselected, and `make test` runs one pass per backend, so each runs once.
-PASS_OF_MARKER = {"postgres": "postgresql", "sqlite": "sqlite", "backend_independent": "sqlite"}
+PASS_OF_MARKER = {"postgres": "postgresql", "sqlite": "sqlite", "backend_independent": "sqlite", "rendering": "sqlite"}
 # Fixtures that put a test on a store of the suite's backend.
 STORE_FIXTURES = frozenset({"db_url", "engine", "empty_engine", "app_server", "private_app_server"})
 

@@ -15,7 +15,8 @@ from afus.pages import PAGES
 from tests.a11y_support import BACKGROUND_LUMINANCE_JS, CHART_ALTERNATIVES_JS, THEMES, charts_without_alternative, violations_in_both_themes
 from tests.browser_support import AppServer, axe_violations, goto, new_context, wait_until_drawn
 
-pytestmark = pytest.mark.browser
+# What the browser draws, from a store the page tests read on both backends: once, in the SQLite pass.
+pytestmark = [pytest.mark.browser, pytest.mark.rendering]
 
 # Every page, its list and detail views, its empty and "not found" answers, and the three languages.
 VIEWS = [

@@ -87,6 +87,7 @@ def _settle(page) -> None:  # noqa: ANN001
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
+@pytest.mark.rendering  # layout and axe-core on every slide: once, in the SQLite pass
 def test_journey_through_every_slide_offline_without_scrolling_and_accessible(browser, app_server, tmp_path: Path):
     # One journey clicking Next; each slide is checked at both screen sizes
     # (resizing the window does not rerun the script), and by axe-core in both

@@ -14,7 +14,8 @@ import pytest
 from afus.i18n import t
 from tests.browser_support import APP_TIMEOUT_MS, AppServer, goto, main_text, query_params, start_from_top, tab_to, url_path, wait_for_app
 
-pytestmark = pytest.mark.browser
+# Keyboard use of read-only views: once, in the SQLite pass (signing in with the keyboard is in test_browser_manage).
+pytestmark = [pytest.mark.browser, pytest.mark.rendering]
 
 # The open list of a select box shows only options with the typed text.
 LIST_NARROWED_JS = """(typed) => {
