@@ -390,17 +390,15 @@ def sign_in_form() -> None:
         name = st.text_input(tr("auth.name"), key="auth_name", autocomplete="username")
         password = st.text_input(tr("auth.password"), key="auth_password", type="password", autocomplete="current-password")
         submitted = st.form_submit_button(tr("auth.sign_in"), icon=":material/login:")
-    if submitted:
-        try:
-            st.session_state[AUTH_USER_KEY] = auth.sign_in(engine(), name, password)
-        except auth.SignInRefused as exc:
-            st.session_state["auth_error"] = exc.message(lang())
-        else:
-            st.session_state.pop("auth_error", None)
-            st.rerun()
-    failed = st.session_state.get("auth_error")
-    if failed:
-        st.error(escape_markdown(failed))
+    if not submitted:
+        return
+    try:
+        st.session_state[AUTH_USER_KEY] = auth.sign_in(engine(), name, password)
+    except auth.SignInRefused as exc:
+        # Shown for this attempt only: coming back to the page later does not show an old refusal.
+        st.error(escape_markdown(exc.message(lang())))
+    else:
+        st.rerun()
 
 
 # --- the launcher: ``python -m afus serve`` ----------------------------------------

@@ -91,6 +91,8 @@ def test_manage_offers_sign_in_in_the_users_language_and_refuses_a_wrong_passwor
     at.button[0].click().run()
     assert [e.value for e in at.error] == ["Fel användarnamn eller lösenord\\."]
     assert "auth_user" not in at.session_state
+    at.run()  # the page again, as when coming back to it: the old refusal is gone
+    assert not at.error and at.text_input(key="auth_name").value == "coord"
     at.text_input(key="auth_password").input(PASSWORD)
     at.button[0].click().run()
     assert at.session_state["auth_user"].name == "coord"
