@@ -146,6 +146,10 @@ def interaction_ms(browser, url: str, spec: Interaction, reps: int) -> Samples: 
         harness.wait_ready(page)
         box = page.locator(f".st-key-{spec.key} input").first
         for n in range(reps):
+            # A user changes a filter on a drawn page. An element whose module is
+            # still loading (a chart) redraws the page when it arrives and closes
+            # an open option list under the click (the /themes city timed out so).
+            harness.wait_complete(page)
             value = spec.values[n % 2]
             box.click(timeout=WIDGET_TIMEOUT_MS)
             box.fill(value, timeout=WIDGET_TIMEOUT_MS)

@@ -196,6 +196,11 @@ def wait_ready(page, timeout_ms: float = 60_000) -> None:  # noqa: ANN001
     page.wait_for_function(READY_JS, timeout=timeout_ms, polling="raf")
 
 
+def wait_complete(page, timeout_ms: float = 60_000) -> None:  # noqa: ANN001
+    """Wait until nothing is left to draw: no loading placeholder, every chart drawn (``COMPLETE_JS``)."""
+    page.wait_for_function(COMPLETE_JS, timeout=timeout_ms, polling="raf")
+
+
 def time_ready(browser, url: str, timeout_ms: float = 60_000) -> tuple[float, float]:  # noqa: ANN001
     """Milliseconds from navigation start to "ready", then to "complete", in a fresh browser context."""
     context = browser.new_context()
@@ -205,7 +210,7 @@ def time_ready(browser, url: str, timeout_ms: float = 60_000) -> tuple[float, fl
         page.goto(url, wait_until="commit")
         wait_ready(page, timeout_ms)
         ready = (time.perf_counter() - start) * 1000
-        page.wait_for_function(COMPLETE_JS, timeout=timeout_ms, polling="raf")
+        wait_complete(page, timeout_ms)
         complete = (time.perf_counter() - start) * 1000
         if page.locator('[data-testid="stException"]').count():
             raise PageError(f"{url} shows an exception")

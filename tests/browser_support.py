@@ -309,15 +309,11 @@ def follow(page: Page, target: Locator | Callable[[], None], arrived: Callable[[
     wait_for_app(page)
 
 
-# Streamlit shows a grey placeholder (stSkeleton) while it loads an element kind's
-# module; a plotly chart is drawn once its library has loaded and run.
-DRAWN_JS = """() => !document.querySelector("[data-testid='stMain'] [data-testid='stSkeleton']")
-  && [...document.querySelectorAll("[data-testid='stMain'] .js-plotly-plot")].every(p => p.querySelector('.main-svg'))"""
-
-
 def wait_until_drawn(page: Page) -> None:
-    """Wait until every element of the main area is drawn: no loading placeholder left, every chart drawn."""
-    page.wait_for_function(DRAWN_JS, timeout=APP_TIMEOUT_MS)
+    """Wait until every element is drawn: no loading placeholder left, every chart drawn (the benchmarks' "complete")."""
+    from benchmarks.harness import wait_complete
+
+    wait_complete(page, APP_TIMEOUT_MS)
 
 
 def choose(page: Page, key: str, option: str, *, typed: str | None = None, close: bool = False) -> None:
