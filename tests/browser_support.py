@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from benchmarks import harness
 from tests import stores
 from tests.ci import skip_or_fail
 
@@ -311,9 +312,7 @@ def follow(page: Page, target: Locator | Callable[[], None], arrived: Callable[[
 
 def wait_until_drawn(page: Page) -> None:
     """Wait until every element is drawn: no loading placeholder left, every chart drawn (the benchmarks' "complete")."""
-    from benchmarks.harness import wait_complete
-
-    wait_complete(page, APP_TIMEOUT_MS)
+    harness.wait_complete(page, APP_TIMEOUT_MS)
 
 
 def choose(page: Page, key: str, option: str, *, typed: str | None = None, close: bool = False) -> None:

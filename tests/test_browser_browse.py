@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from afus.i18n import t
-from tests.browser_support import goto, main_text, query_params, wait_for_app, widget, choose
+from tests.browser_support import choose, goto, main_text, query_params, wait_for_app, widget
 
 pytestmark = pytest.mark.browser
 

@@ -12,6 +12,7 @@ from afus.i18n import t
 from afus.pages import PAGES
 from tests.browser_support import (
     address_has,
+    choose,
     follow,
     goto,
     main_text,
@@ -20,7 +21,6 @@ from tests.browser_support import (
     start_app_server,
     url_path,
     widget,
-    choose,
 )
 
 pytestmark = pytest.mark.browser

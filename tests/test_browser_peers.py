@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.browser_support import address_has, follow, goto, main_text, query_params, url_path, wait_for_app, widget, choose
+from tests.browser_support import address_has, choose, follow, goto, main_text, query_params, url_path, wait_for_app, widget
 
 pytestmark = pytest.mark.browser
 

@@ -9,15 +9,15 @@ import pytest
 
 from tests.browser_support import (
     address_has,
+    choose,
     follow,
     goto,
     main_text,
     query_params,
     url_path,
     wait_for_app,
-    widget,
-    choose,
     wait_until_drawn,
+    widget,
 )
 
 pytestmark = pytest.mark.browser
