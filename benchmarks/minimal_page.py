@@ -1,4 +1,8 @@
-"""The interaction floor: one text filter and one select filter over a short list, nothing else."""
+"""The interaction floor: one text filter and one select filter over a short list, nothing else.
+
+With ``?chart=1`` the page also draws one small plotly bar chart that follows
+the filters: the floor of an interaction whose result includes a chart.
+"""
 
 import streamlit as st
 
@@ -8,4 +12,9 @@ query = st.text_input("Search", key="q")
 group = st.selectbox("Group", ["all", "even", "odd"], key="group")
 shown = [item for n, item in enumerate(ITEMS) if query in item and (group == "all" or (n % 2 == 0) == (group == "even"))]
 st.write(f"{len(shown)} matches for '{query}' in {group}")
+if st.query_params.get("chart") == "1":
+    import plotly.graph_objects as go
+
+    # One bar per item shown: every change of either filter changes the chart.
+    st.plotly_chart(go.Figure(go.Bar(x=shown, y=[int(item.split()[1]) for item in shown])), config={"displaylogo": False})
 st.dataframe({"item": shown})

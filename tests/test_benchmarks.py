@@ -40,8 +40,23 @@ def test_bench_pages_quick_prints_figures_and_ratios() -> None:
         page = browser["pages"][label]
         assert page["ratio"] > 0 and page["ratio_to_chart_page"] > 0, page
         assert page["complete"]["median_ms"] >= page["median_ms"] and page["complete"]["ratio_to_chart_page"] > 0, page
-    assert browser["interactions"]["/projects (projects_q)"]["ratio"] > 0
+    projects = browser["interactions"]["/projects (projects_q)"]
+    assert projects["ratio"] > 0 and projects["ratio_to_chart_page"] > 0, projects
+    assert browser["floor_minimal_chart_page"]["text"]["median_ms"] > 0
     assert isinstance(result["misses"], list)
+
+
+def test_minimal_page_draws_a_chart_that_follows_the_filter_only_when_asked() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    plain = AppTest.from_file(str(ROOT / "benchmarks" / "minimal_page.py")).run()
+    assert not plain.get("plotly_chart")
+    charted = AppTest.from_file(str(ROOT / "benchmarks" / "minimal_page.py"))
+    charted.query_params["chart"] = "1"
+    charted.run()
+    before = charted.get("plotly_chart")[0].proto.spec
+    charted.selectbox(key="group").select("odd").run()
+    assert charted.get("plotly_chart")[0].proto.spec != before
 
 
 def _bench_json(script: str, *args: str) -> dict:
