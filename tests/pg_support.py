@@ -9,6 +9,8 @@ Registered as a pytest plugin by ``tests/conftest.py``:
   ``postgres`` user (``runuser -u postgres --``). It is one server per
   process (:func:`shared_server`): each pytest-xdist worker starts its own,
   in its own directory on its own port, so workers never wait on each other.
+  A server left running by a killed worker is stopped by the next start
+  (:func:`stop_orphans`).
 - ``pg_url`` (per test): the ``postgresql+psycopg://`` URL of a fresh, empty
   database on that server, dropped after the test.
 
@@ -114,6 +116,48 @@ def _as_postgres(command: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
 
+WORKDIR_PREFIX = "afus-pg-"
+OWNER_FILE = "owner.pid"  # in a server's work directory: the process that started it
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
+
+
+def stop_orphans(tmp_root: Path | None = None) -> list[Path]:
+    """Stop and delete the servers whose starting process has died; return their work directories.
+
+    ``pg_ctl`` detaches a server from the process that starts it, so a test
+    worker killed mid-run (a timeout, Ctrl-C twice) leaves its server running
+    and its directory behind. Each start sweeps them up. A directory whose
+    owner still runs, or that has no owner file yet (being set up), is left.
+    """
+    bin_dir = postgres_bin_dir()
+    stopped = []
+    for workdir in sorted(Path(tmp_root or tempfile.gettempdir()).glob(WORKDIR_PREFIX + "*")):
+        try:
+            owner = int((workdir / OWNER_FILE).read_text())
+        except (OSError, ValueError):
+            continue
+        if _alive(owner):
+            continue
+        data_dir = workdir / "data"
+        if bin_dir is not None and (data_dir / "postmaster.pid").exists():
+            subprocess.run(
+                _as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-m", "immediate", "-w", "stop"]),
+                capture_output=True, timeout=60,
+            )  # fmt: skip
+        shutil.rmtree(workdir, ignore_errors=True)
+        stopped.append(workdir)
+    return stopped
+
+
 @contextlib.contextmanager
 def start_postgres() -> Iterator[PgServer]:
     """Initialise and start a throwaway PostgreSQL server; stop and delete it at the end."""
@@ -122,7 +166,9 @@ def start_postgres() -> Iterator[PgServer]:
         raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql)")
     # Not under pytest's tmp dir: its parents are private to root, and the
     # server runs as the postgres user.
-    workdir = Path(tempfile.mkdtemp(prefix="afus-pg-"))
+    stop_orphans()
+    workdir = Path(tempfile.mkdtemp(prefix=WORKDIR_PREFIX))
+    (workdir / OWNER_FILE).write_text(str(os.getpid()))
     data_dir, socket_dir, log_file = workdir / "data", workdir / "sock", workdir / "server.log"
     socket_dir.mkdir()
     if os.geteuid() == 0:
