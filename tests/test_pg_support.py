@@ -16,13 +16,13 @@ import pytest
 
 from tests.apptest import ROOT
 from tests.ci import skip_or_fail
-from tests.pg_support import postgres_missing_reason, stop_orphans
+from tests.pg_support import ADMIN_URL_ENV, postgres_missing_reason, stop_orphans
 
 pytestmark = pytest.mark.postgres  # runs in the PostgreSQL pass
 
 # A test process that starts its server, says where, then waits to be killed.
 STARTER = """
-import json, sys, time
+import json, time
 from tests.pg_support import start_postgres
 with start_postgres() as server:
     print(json.dumps({"url": server.admin_url}), flush=True)
@@ -38,11 +38,10 @@ def _answers(admin_url: str) -> bool:
         return False
 
 
-def test_a_server_left_by_a_killed_test_process_is_stopped_and_deleted_by_the_next_start() -> None:
+def test_a_server_left_by_a_killed_test_process_is_stopped_and_deleted_by_the_next_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ADMIN_URL_ENV, raising=False)  # this test starts its own server, whatever the others use
     if reason := postgres_missing_reason():
         skip_or_fail(reason)
-    if os.environ.get("AFUS_TEST_POSTGRES_ADMIN_URL"):
-        pytest.skip("the tests use an existing server: they start none")
     # Not under pytest's tmp dir: its parents are private to root, and the server runs as the postgres user.
     root = Path(tempfile.mkdtemp(prefix="afus-orphans-"))
     root.chmod(0o755)
