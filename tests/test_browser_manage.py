@@ -10,18 +10,17 @@ import pytest
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
+from afus.text import slugify
 from tests.browser_support import (
-    new_context,
-    CHROMIUM,  # noqa: F401 (documents which browser runs)
     choose,
     goto,
     main_text,
+    new_context,
     start_from_top,
     tab_to,
     wait_for_app,
     widget,
 )
-from afus.text import slugify
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
