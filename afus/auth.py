@@ -16,11 +16,9 @@ that name are refused for a delay that doubles with each new failure.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from argon2 import PasswordHasher
@@ -28,8 +26,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
-from afus.db import is_sqlite, write_session
-from afus.i18n import CatalogueError, t
+from afus.db import write_session
+from afus.i18n import CatalogueError
 from afus.models import ROLES, AuditEntry, LoginAttempt, User
 
 ENV_IDLE_MINUTES = "AFUS_SESSION_IDLE_MINUTES"
@@ -199,18 +197,6 @@ def check_session(engine: Engine, signed_in: SignedIn, now: dt.datetime | None =
 # --- sign-in with a growing delay --------------------------------------------------
 
 
-@contextlib.contextmanager
-def _bookkeeping(engine: Engine) -> Iterator[Session]:
-    """A small write transaction that does not bump the data version (sign-in bookkeeping is not content)."""
-    with engine.connect() as conn:
-        if is_sqlite(engine):
-            conn.info["sqlite_begin"] = "BEGIN IMMEDIATE"
-        with conn.begin():
-            with Session(bind=conn, expire_on_commit=False) as session:
-                yield session
-                session.flush()
-
-
 def lockout_delay(failures: int) -> int:
     """Seconds a name is refused after ``failures`` failed attempts (0 while under the free attempts)."""
     if failures < FREE_ATTEMPTS:
@@ -224,7 +210,7 @@ def sign_in(engine: Engine, name: str, password: str, now: dt.datetime | None = 
     key = normalize_name(name)[:80]
     if not key or not password:
         raise SignInRefused("auth.error.missing")
-    with _bookkeeping(engine) as session:
+    with write_session(engine, content=False) as session:
         attempt = session.get(LoginAttempt, key)
         if attempt is not None and attempt.locked_until is not None and attempt.locked_until > now:
             wait = int((attempt.locked_until - now).total_seconds()) + 1
@@ -234,7 +220,7 @@ def sign_in(engine: Engine, name: str, password: str, now: dt.datetime | None = 
         ok = password_matches(user.password_hash if user else _DUMMY_HASH, password[:MAX_PASSWORD_LENGTH])
         ok = ok and user is not None
     if not ok:
-        with _bookkeeping(engine) as session:
+        with write_session(engine, content=False) as session:
             attempt = session.get(LoginAttempt, key) or LoginAttempt(name=key, failures=0)
             attempt.failures += 1
             attempt.last_failure_at = now
@@ -246,7 +232,7 @@ def sign_in(engine: Engine, name: str, password: str, now: dt.datetime | None = 
         raise SignInRefused("auth.error.wrong")
     if user.disabled:
         raise SignInRefused("auth.error.disabled")
-    with _bookkeeping(engine) as session:
+    with write_session(engine, content=False) as session:
         session.execute(delete(LoginAttempt).where(LoginAttempt.name == key))
     return SignedIn(user_id=user.id, name=user.name, role=user.role, epoch=user.session_epoch, last_seen=now)
 

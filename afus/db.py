@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, select, text, update
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from afus.models import DataVersion
 
@@ -83,11 +83,13 @@ def read_session(engine: Engine) -> Iterator[Session]:
 
 
 @contextlib.contextmanager
-def write_session(engine: Engine) -> Iterator[Session]:
+def write_session(engine: Engine, *, content: bool = True) -> Iterator[Session]:
     """A transaction that holds the write lock from its start and bumps the data version.
 
     Commits when the block ends normally; any exception rolls back everything,
-    so no half-written rows remain.
+    so no half-written rows remain. ``content=False``: a write that is not
+    content (sign-in bookkeeping) leaves the data version, and so every
+    cached read, as it is.
     """
     with engine.connect() as conn:
         if is_sqlite(engine):
@@ -98,8 +100,9 @@ def write_session(engine: Engine) -> Iterator[Session]:
             with Session(bind=conn, expire_on_commit=False) as session:
                 yield session
                 session.flush()
-                bump_data_version(session)
-                session.flush()
+                if content:
+                    bump_data_version(session)
+                    session.flush()
 
 
 def bump_data_version(session: Session) -> None:

@@ -178,7 +178,7 @@ def bound(key: str, param: str, valid: list[str] | None, default: str = "") -> C
     return on_change
 
 
-def settings(options: SlideOptions, outline: slides_mod.Outline) -> None:
+def settings(options: slides_mod.SlideOptions, outline: slides_mod.Outline) -> None:
     city_slugs = network.cities["slug"].tolist()
     names = dict(zip(network.cities["slug"], network.cities["name"], strict=True))
     years = [str(y) for y in sorted(set(range(TODAY.year - 10, TODAY.year + 3)) | {options.year})]
@@ -247,7 +247,7 @@ def base_url() -> str:
     return url.split("?", 1)[0].rsplit("/seminar", 1)[0]
 
 
-def _deck(options: SlideOptions, inputs) -> bytes:  # noqa: ANN001 (afus.matching.MatchInputs)
+def _deck(options: slides_mod.SlideOptions, inputs) -> bytes:  # noqa: ANN001 (afus.matching.MatchInputs)
     from afus import deck  # python-pptx and matplotlib: imported on the first click, not the first visit
 
     return deck.build_deck(slides_mod.build_slides(network, options, lang, inputs), network, lang)
@@ -265,7 +265,7 @@ def _city_pdf(city: str) -> bytes:
     return onepager.city_onepager(network, city, lang, TODAY)
 
 
-def take_home_files(options: SlideOptions) -> None:
+def take_home_files(options: slides_mod.SlideOptions) -> None:
     inputs = ui.match_inputs()
     # Every download is a callable: the file is built only when its button is clicked.
     st.download_button(

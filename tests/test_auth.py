@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from afus import auth
+from afus import auth, db
 from afus.models import AuditEntry, User
 
 PASSWORD = "correct horse battery"
@@ -39,6 +39,17 @@ def test_password_is_stored_as_an_argon2_hash_never_in_clear(accounts):
 def test_sign_in_is_case_insensitive_on_the_name(accounts):
     signed = auth.sign_in(accounts, "  ADMIN ", PASSWORD, now=T0)
     assert (signed.name, signed.role, signed.last_seen) == ("admin", "admin", T0)
+
+
+def test_signing_in_leaves_the_content_version_so_cached_pages_stay_cached(accounts):
+    """Sign-in bookkeeping (failed attempts, their reset) is not content: every visitor's cached reads stay valid."""
+    before = db.data_version(accounts)
+    with pytest.raises(auth.SignInRefused):
+        auth.sign_in(accounts, "coord", "bad password!", now=T0)
+    auth.sign_in(accounts, "coord", PASSWORD, now=T0)
+    assert db.data_version(accounts) == before
+    auth.add_user(accounts, "another", "coordinator", PASSWORD, by=OP)  # an account change is a content write
+    assert db.data_version(accounts) == before + 1
 
 
 def test_wrong_password_and_unknown_name_get_the_same_message(accounts):
