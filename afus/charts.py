@@ -108,6 +108,23 @@ def member_map(
     return fig
 
 
+# Text of a chart shown on a slide: read from the back of a room.
+ROOM_TEXT_SIZE = 17
+ROOM_TICK_SIZE = 16
+
+
+def for_the_room(figure: go.Figure) -> go.Figure:
+    """``figure`` (changed in place) with every text large enough to read from the back of a room.
+
+    Streamlit's chart theme sets tick and legend sizes of its own, which the
+    figure's base font does not override: each is set here.
+    """
+    figure.update_layout(font_size=ROOM_TEXT_SIZE, legend_font_size=ROOM_TEXT_SIZE)
+    figure.update_xaxes(tickfont_size=ROOM_TICK_SIZE, title_font_size=ROOM_TEXT_SIZE)
+    figure.update_yaxes(tickfont_size=ROOM_TICK_SIZE, title_font_size=ROOM_TEXT_SIZE)
+    return figure
+
+
 def label_positions(lats: Sequence[float], lons: Sequence[float], near_deg: float = 1.5) -> list[str]:
     """Where to put each marker's label so that two close cities (Gothenburg, Borås) do not overlap.
 

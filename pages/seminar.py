@@ -27,7 +27,7 @@ st.set_page_config(initial_sidebar_state="collapsed")
 st.html(
     """
 <style>
-.stMainBlockContainer { padding-top: 3.4rem; padding-bottom: 0.5rem; max-width: 100%; }
+.stMainBlockContainer { padding-top: 4rem; padding-bottom: 0.5rem; max-width: 100%; }
 .st-key-seminar_slide h1 { font-size: clamp(1.8rem, 5.2vh, 3.6rem); line-height: 1.1; padding: 0 0 0.2em 0; }
 .st-key-seminar_slide h2, .st-key-seminar_slide h3 { font-size: clamp(1.2rem, 3.2vh, 2.2rem); padding: 0.1em 0 0.1em 0; }
 .st-key-seminar_slide p, .st-key-seminar_slide li { font-size: clamp(0.95rem, 2.35vh, 1.7rem); line-height: 1.3; }
@@ -42,6 +42,8 @@ st.html(
 .st-key-seminar_title_slide h1 { font-size: clamp(2.2rem, 7vh, 4.6rem); }
 /* Bold and at least 1.2rem: "large text" for contrast in both themes. */
 .st-key-seminar_toolbar button p { font-size: clamp(1.2rem, 2.4vh, 1.5rem); font-weight: 700; }
+/* The key a button answers to (Page Up / Page Down), shown at full contrast (Streamlit fades it to 60 %). */
+.st-key-seminar_toolbar kbd { opacity: 1; }
 .st-key-seminar_counter p { font-size: clamp(1rem, 2.2vh, 1.4rem); margin: 0.35em 0 0 0; text-align: center; }
 </style>
 """
@@ -49,7 +51,6 @@ st.html(
 
 TODAY = dt.date.today()
 MAP_HEIGHT = 340
-SLIDE_CHART_FONT = dict(size=17)
 lang = ui.lang()
 network = ui.network()
 country_labels = {c: ui.tr(f"country.{c}") for c in ("FR", "SE")}
@@ -85,7 +86,7 @@ def show_map(slide: Slide) -> None:
         focus = cities[cities["id"] == slide.city_ids[0]]["slug"].iloc[0]
     figure = charts.member_map(cities, country_labels, focus_slug=focus, height=MAP_HEIGHT)
     figure.update_traces(textfont_size=18)
-    figure.update_layout(font=SLIDE_CHART_FONT)
+    charts.for_the_room(figure)
     names = cities.sort_values("name")
     data = pd.DataFrame(
         {
@@ -105,7 +106,7 @@ def show_theme_chart(slide: Slide) -> None:
         axis_title=ui.tr("seminar.themes.chart_offers"),
         max_label_chars=34,
     )
-    figure.update_layout(height=min(MAP_HEIGHT + 40, max(200, 44 * len(rows) + 70)), font=SLIDE_CHART_FONT)
+    charts.for_the_room(figure).update_layout(height=min(MAP_HEIGHT + 40, max(200, 44 * len(rows) + 70)))
     data = pd.DataFrame(
         {
             ui.tr("seminar.setting.theme"): [r.name for r in rows],
@@ -423,6 +424,8 @@ with st.container(key="seminar_toolbar", horizontal=True, vertical_alignment="ce
         st.button(
             ui.tr("seminar.prev"),
             key="seminar_prev",
+            # The keys a presentation clicker sends (and a keyboard's Page Up / Page Down).
+            shortcut="PageUp",
             disabled=index == 0,
             on_click=go_to,
             args=(index,),
@@ -433,6 +436,7 @@ with st.container(key="seminar_toolbar", horizontal=True, vertical_alignment="ce
             ui.tr("seminar.next"),
             key="seminar_next",
             type="primary",
+            shortcut="PageDown",
             disabled=index >= len(shown) - 1,
             on_click=go_to,
             args=(index + 2,),

@@ -136,3 +136,11 @@ def test_a_crowded_map_keeps_names_for_hover_only():
     fig = charts.member_map(many, LABELS)
     assert [t.mode for t in fig.data] == ["markers", "markers"]
     assert len(fig.data[0].text) == 30  # names still there for the hover
+
+
+def test_a_chart_for_the_room_has_no_text_smaller_than_16px():
+    """Slides are read from the back of a room: ticks, axis titles and legend, not only the base font."""
+    figure = charts.for_the_room(charts.count_bars(["Mobility", "Energy"], [3, 1], axis_title="Cities"))
+    layout = figure.layout
+    sizes = [layout.font.size, layout.legend.font.size, layout.xaxis.tickfont.size, layout.yaxis.tickfont.size, layout.xaxis.title.font.size]
+    assert all(size is not None and size >= 16 for size in sizes), sizes

@@ -123,3 +123,34 @@ def test_focus_is_always_visible(app_server: AppServer, page) -> None:  # noqa: 
             invisible.append(box["name"])
     assert checked >= 5
     assert not invisible, f"focus not visible on: {invisible}"
+
+
+def test_presenter_changes_slides_with_a_clicker(app_server: AppServer, page) -> None:  # noqa: ANN001
+    """A presentation clicker sends Page Down / Page Up: they go to the next and the previous slide."""
+    goto(page, app_server, "/seminar?slide=2")
+    page.keyboard.press("PageDown")
+    wait_for_app(page)
+    page.wait_for_function("() => new URLSearchParams(location.search).get('slide') === '3'", timeout=APP_TIMEOUT_MS)
+    assert "3" in page.locator(".st-key-seminar_counter").inner_text()
+    page.keyboard.press("PageUp")
+    wait_for_app(page)
+    page.wait_for_function("() => new URLSearchParams(location.search).get('slide') === '2'", timeout=APP_TIMEOUT_MS)
+    page.keyboard.press("PageUp")
+    wait_for_app(page)
+    page.wait_for_function("() => new URLSearchParams(location.search).get('slide') === '1'", timeout=APP_TIMEOUT_MS)
+    page.keyboard.press("PageUp")  # on the first slide: nothing before it
+    wait_for_app(page)
+    page.wait_for_timeout(500)
+    assert query_params(page).get("slide") == "1"
+
+
+def test_typing_in_a_seminar_setting_does_not_change_the_slide(app_server: AppServer, page) -> None:  # noqa: ANN001
+    goto(page, app_server, "/seminar?slide=2")
+    page.locator(".st-key-seminar_settings button").first.click()
+    date_box = page.locator(".st-key-seminar_since input")
+    date_box.focus()
+    page.keyboard.type("2025")
+    page.keyboard.press("PageDown")
+    page.keyboard.press("End")
+    page.wait_for_timeout(800)
+    assert query_params(page).get("slide") == "2"
