@@ -142,13 +142,25 @@ def _uncsv(value: str) -> str:
     return value[1:] if value.startswith("'") else value
 
 
+CSV_SEPARATORS = ",;\t"
+
+
+def csv_separator(text: str) -> str:
+    """The separator of a CSV file: the one its header line uses most (``,`` by default).
+
+    Only the separator is guessed, from the header (plain column names).
+    Quoting is always the standard one (``"`` doubled inside a quoted cell),
+    as our exports and spreadsheets write it: guessing it from a sample
+    misreads every quote after the sample.
+    """
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    counts = {sep: header.count(sep) for sep in CSV_SEPARATORS}
+    best = max(CSV_SEPARATORS, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
+
+
 def _csv_rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    reader = csv.reader(io.StringIO(text), csv.excel, delimiter=csv_separator(text))
     try:
         header = next(reader)
     except StopIteration:

@@ -61,6 +61,24 @@ def test_reimporting_an_export_changes_nothing_and_creates_no_duplicates(engine,
     assert (projects, cities, audit) == before[:3]
 
 
+def test_a_large_csv_export_with_quotes_late_in_the_file_reimports_unchanged(engine):
+    """The file's format is not guessed from its first kilobytes: a quote after them is still a quote."""
+    for n in range(60):  # plain rows first: the quotes of the seed projects come well after 4 KB
+        editing.save_project(engine, OP, ProjectForm(title=f"AAA plain project {n:02d}", city="malmo", summary="A summary, with a comma " * 4))
+    editing.save_project(engine, OP, ProjectForm(
+        title='ZZZ a "break-away" project', city="paris", summary='He said "yes", then "no"; l\'énergie',
+        translations={"sv": {"title": 'Ett "utbrytar"-projekt', "summary": 'Sa "ja", sedan "nej"'}},
+    ))
+    editing.save_project(engine, OP, ProjectForm(title='=HYPERLINK("http://evil.example","click")', city="umea"))
+    data = exports.export_csv_zip(engine)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        text = z.read("projects.csv").decode("utf-8-sig")
+    assert '""' not in text[:4096] and '""' in text  # the case that broke
+    plan = imports.preview(engine, "afus.zip", data)
+    assert plan.errors == []
+    assert set(plan.counts()) == {"unchanged"}
+
+
 @pytest.mark.parametrize("filename", list(EXPORTS))
 def test_an_export_loads_into_an_empty_store_identically(engine, tmp_path, filename):
     editing.save_project(engine, OP, ProjectForm(
