@@ -122,6 +122,24 @@ def differing_fields(mine: dict, theirs: dict) -> list[str]:
     return [k for k in mine if k not in META_FIELDS and mine.get(k) != theirs.get(k)]
 
 
+def changed_by(base: dict | None, mine: dict, theirs: dict) -> dict[str, str]:
+    """Who changed each differing field since ``base`` (the version opened): ``mine``, ``theirs`` or ``both``.
+
+    Without ``base`` every differing field counts as changed by both.
+    """
+    out = {}
+    for name in differing_fields(mine, theirs):
+        by_me = base is None or mine.get(name) != base.get(name)
+        by_them = base is None or theirs.get(name) != base.get(name)
+        out[name] = "both" if by_me and by_them else ("mine" if by_me else "theirs")
+    return out
+
+
+def default_choice(who: str) -> str:
+    """The side a merge keeps unless the coordinator says otherwise: a field only a colleague changed keeps the colleague's value."""
+    return "theirs" if who == "theirs" else "mine"
+
+
 def merge_values(mine: dict, theirs: dict, take_theirs: set[str] | list[str]) -> dict:
     """The coordinator's values with the stored value taken for each field in ``take_theirs``."""
     merged = dict(mine)

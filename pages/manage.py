@@ -359,19 +359,24 @@ def conflict_panel(kind: str, user) -> None:  # noqa: ANN001
     with st.container(border=True, key=f"manage_conflict_box_{kind}"):
         st.subheader(ui.tr("manage.conflict.title"))
         st.markdown(ui.escape_markdown(ui.tr("manage.conflict.explain", seen=conflict.seen_version, current=conflict.current_version)))
-        differing = conflict.differing_fields()
+        # Who changed what since the version this coordinator opened.
+        who = editing.changed_by(st.session_state.get(seen_key(kind)), conflict.mine, conflict.theirs)
+        differing = list(who)
         table = pd.DataFrame(
             {
                 ui.tr("manage.conflict.field"): [field_name(f) for f in differing],
+                ui.tr("manage.conflict.changed_by"): [ui.tr(f"manage.conflict.changed_by.{who[f]}") for f in differing],
                 ui.tr("manage.conflict.mine"): [display_value(conflict.mine.get(f)) for f in differing],
                 ui.tr("manage.conflict.theirs"): [display_value(conflict.theirs.get(f)) for f in differing],
             }
         )
         st.dataframe(table, hide_index=True, key=f"manage_conflict_table_{kind}")
         take_theirs = []
+        choices = ("mine", "theirs")
         for name in differing:
             choice = st.radio(
-                field_name(name), ("mine", "theirs"), horizontal=True, key=f"manage_merge_{kind}_{conflict.current_version}_{name}",
+                field_name(name), choices, horizontal=True, key=f"manage_merge_{kind}_{conflict.current_version}_{name}",
+                index=choices.index(editing.default_choice(who[name])),
                 format_func=lambda c, lang=ui.lang(): t(f"manage.conflict.keep_{c}", lang),
             )
             if choice == "theirs":

@@ -295,3 +295,16 @@ def test_a_save_refused_by_the_stores_constraints_is_a_message(engine, users, mo
         editing.save_project(engine, users["coord"], ProjectForm(title="Expérimentation place de la Grille", city="saint-brieuc"))
     assert refused.value.messages("en") == ["A colleague saved a similar item at the same moment. Check the list, then save again."]
     assert _counts(engine) == before
+
+
+def test_a_merge_keeps_by_default_what_each_side_changed():
+    base = {"title": "T", "summary": "old", "source": "", "status": "ongoing", "version": 1}
+    mine = base | {"summary": "mine", "status": "completed"}
+    theirs = base | {"summary": "theirs", "source": "Bilateral meeting", "version": 2}
+    who = editing.changed_by(base, mine, theirs)
+    assert who == {"summary": "both", "source": "theirs", "status": "mine"}
+    take = [name for name, side in who.items() if editing.default_choice(side) == "theirs"]
+    merged = editing.merge_values(mine, theirs, take)
+    assert (merged["summary"], merged["source"], merged["status"], merged["version"]) == ("mine", "Bilateral meeting", "completed", 2)
+    # Without the version opened, nothing is assumed: every differing field is the coordinator's to decide.
+    assert set(editing.changed_by(None, mine, theirs).values()) == {"both"}

@@ -194,13 +194,15 @@ def test_conflict_shows_both_versions_and_merges_per_field(accounts):
     assert "Someone else saved this item after you opened it" in text
     assert editing.load_item(accounts, "project", pid)["summary"] == "Résumé de la collègue."  # nothing overwritten
     table = _frame(at, "Field", "Your version", "Saved version")
-    assert list(table.columns) == ["Field", "Your version", "Saved version"]
-    rows = {r["Field"]: (r["Your version"], r["Saved version"]) for r in table.to_dict("records")}
-    assert rows["Summary"] == ("Mon résumé.", "Résumé de la collègue.")
-    assert rows["Contact name"] == ("", "Claire")
-    assert rows["Status"] == ("completed", "ongoing")
-    # Keep my status and summary, take their contact.
-    at.radio(key="manage_merge_project_2_contact_name").set_value("theirs")
+    assert list(table.columns) == ["Field", "Changed by", "Your version", "Saved version"]
+    rows = {r["Field"]: (r["Changed by"], r["Your version"], r["Saved version"]) for r in table.to_dict("records")}
+    assert rows["Summary"] == ("Both of you", "Mon résumé.", "Résumé de la collègue.")
+    assert rows["Contact name"] == ("Your colleague", "", "Claire")
+    assert rows["Status"] == ("You", "completed", "ongoing")
+    # By default each side keeps what it changed: the colleague's contact is not undone by an untouched field.
+    assert at.radio(key="manage_merge_project_2_contact_name").value == "theirs"
+    assert at.radio(key="manage_merge_project_2_summary").value == "mine"
+    assert at.radio(key="manage_merge_project_2_status").value == "mine"
     at.button(key="manage_merge_save_project").click().run()
     assert not at.exception
     stored = editing.load_item(accounts, "project", pid)
