@@ -66,7 +66,7 @@ def write_url(filters: ProjectFilters) -> None:
     params = filters_to_params(filters)
     for name in URL_PARAMS:
         ui.set_query_param(name, params.get(name))
-    st.session_state[KEY_SYNCED] = params
+    st.session_state[KEY_SYNCED] = (ui.lang(), params)
 
 
 def on_widget_change() -> None:
@@ -102,7 +102,9 @@ def read_url(network: Network) -> ProjectFilters:
     if parsed.ignored:
         values = ", ".join(f"{name}={value[:60]}" for name, value in parsed.ignored)
         st.warning(ui.escape_markdown(ui.tr("projects.ignored", values=values)))
-    canonical = filters_to_params(parsed.filters)
+    # A language switch relabels every option; Streamlit would then keep the old
+    # label as the value ("Sweden" for SE): the widgets are set again from the URL.
+    canonical = (ui.lang(), filters_to_params(parsed.filters))
     if st.session_state.get(KEY_SYNCED) != canonical or KEY_Q not in st.session_state:
         set_widgets(parsed.filters)
         st.session_state[KEY_SYNCED] = canonical

@@ -113,3 +113,16 @@ def test_unknown_project_and_empty_result_are_explained(app_server, page) -> Non
     assert "country" not in query_params(page)
     assert "1 of 7 projects" in main_text(page)
     healthy(page)
+
+
+def test_after_a_language_switch_the_filters_still_write_codes_to_the_url(app_server, page) -> None:  # noqa: ANN001
+    """Switching the language relabels the filters; a later change still writes country=SE, not the old label."""
+    goto(page, app_server, "/projects", country="SE", lang="en")
+    assert "4 of 7 projects" in main_text(page)
+    follow(page, lambda: choose(page, "lang", "Svenska"), lambda url: "lang=sv" in url)
+    wait_for_app(page)
+    choose(page, "projects_sort", "Stad", close=True)
+    params = query_params(page)
+    assert (params.get("country"), params.get("sort"), params.get("lang")) == ("SE", "city", "sv"), page.url
+    assert "4 av 7 projekt" in main_text(page)
+    healthy(page)
