@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import pkgutil
+import re
 from dataclasses import dataclass
 
 from babel.dates import format_date as _babel_date
@@ -44,17 +45,35 @@ def normalize_lang(value: str | None) -> str:
     return value if value in LANGS else DEFAULT_LANG
 
 
+# "{n|ville|villes}" in a catalogue string: the singular or the plural word for the count ``n``.
+PLURAL_CHOICE = re.compile(r"\{(\w+)\|([^{}|]*)\|([^{}|]*)\}")
+
+
+def is_singular(count: object, lang: str) -> bool:
+    """Whether ``count`` takes the singular in ``lang``: 1 in English and Swedish, 0 and 1 in French."""
+    digits = re.sub(r"[^\d-]", "", str(count))
+    if not digits or digits == "-":
+        return False
+    number = abs(int(digits))
+    return number < 2 if lang == "fr" else number == 1
+
+
 def t(key: str, lang: str, /, **kwargs: object) -> str:
     """The interface string ``key`` in ``lang``, formatted with ``kwargs``.
 
-    A key missing from the catalogue is a programming error (the catalogue
-    test catches it); at run time it shows the key rather than failing.
+    ``{name|one|other}`` picks the word that agrees with the count ``name``
+    (see :func:`is_singular`). A key missing from the catalogue is a
+    programming error (the catalogue test catches it); at run time it shows
+    the key rather than failing.
     """
     entry = CATALOGUE.get(key)
     if entry is None:
         return key
     text = entry.get(lang) or entry[DEFAULT_LANG]
-    return text.format(**kwargs) if kwargs else text
+    if not kwargs:
+        return text
+    text = PLURAL_CHOICE.sub(lambda m: m[2] if is_singular(kwargs.get(m[1]), lang) else m[3], text)
+    return text.format(**kwargs)
 
 
 def missing_translations() -> list[tuple[str, str]]:

@@ -65,6 +65,7 @@ def run_write(action, *, kind: str | None = None):  # noqa: ANN001, ANN201
         if kind is not None:
             st.session_state[conflict_key(kind)] = exc
         st.warning(ui.tr("manage.conflict.title"), icon=":material/sync_problem:")
+        st.toast(ui.tr("manage.conflict.title"), icon=":material/sync_problem:")  # seen wherever the page is scrolled
     except editing.NotFound:
         st.error(ui.tr("manage.not_found"))
     except auth.SessionEnded as exc:
@@ -491,7 +492,11 @@ def item_history(kind: str, item_id: int) -> None:
 
 def import_section(user) -> None:  # noqa: ANN001
     st.markdown(ui.escape_markdown(ui.tr("io.import.help", size=imports.MAX_UPLOAD_BYTES // 1_000_000)))
-    upload = st.file_uploader(ui.tr("io.import.file"), type=list(imports.ACCEPTED_SUFFIXES), key="manage_upload")
+    # A new uploader after each import: the preview of a file already imported does not stay on offer.
+    with st.container(key="manage_upload"):
+        upload = st.file_uploader(
+            ui.tr("io.import.file"), type=list(imports.ACCEPTED_SUFFIXES), key=f"manage_upload_{st.session_state.get('manage_upload_round', 0)}",
+        )
     if upload is None:
         return
     data = upload.getvalue()
@@ -517,7 +522,9 @@ def import_section(user) -> None:  # noqa: ANN001
         except auth.AuthError as exc:
             st.error(ui.escape_markdown(exc.message(ui.lang())))
         else:
-            st.success(ui.escape_markdown(imports.summary(result, ui.lang())), icon=":material/check_circle:")
+            st.session_state["manage_upload_round"] = st.session_state.get("manage_upload_round", 0) + 1
+            st.session_state["manage_flash"] = imports.summary(result, ui.lang())
+            st.rerun()
 
 
 @st.cache_data(max_entries=6, show_spinner=False)
@@ -638,6 +645,7 @@ user = ui.signed_in()
 flash = st.session_state.pop("manage_flash", None)
 if flash:
     st.success(ui.escape_markdown(flash), icon=":material/check_circle:")
+    st.toast(ui.escape_markdown(flash), icon=":material/check_circle:")  # the button may be far below the top
 
 if user is None:
     notice = ui.session_notice()

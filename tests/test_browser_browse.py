@@ -65,7 +65,7 @@ def test_search_then_profile_then_selector_in_french(app_server, page) -> None: 
     field.press("Enter")
     wait_for_app(page)
     assert query_params(page)["q"] == "st brieuc"
-    assert "1 villes membres sur 10" in main_text(page)
+    assert "1 ville membre sur 10" in main_text(page)
     page.locator("[data-testid='stMain'] a", has_text="Saint-Brieuc").first.click()
     wait_for_app(page)
     assert query_params(page).get("city") == "saint-brieuc"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -181,10 +182,21 @@ def test_coordinator_journey(server, page, browser, tmp_path) -> None:  # noqa: 
     widget(page, "manage_upload").locator("input[type='file']").set_input_files(str(path))
     wait_for_app(page)
     see(page, "projects, row 3: Title is required.")
-    see(page, "1 problems: nothing will be imported")
-    assert page.get_by_role("button", name="Import these").count() == 0
+    see(page, "1 problem: nothing will be imported until it is fixed")
+    assert page.get_by_role("button", name=re.compile(r"^Import \d+ rows?$")).count() == 0
     goto(reader, server, "/projects", project="grenoble-atelier-velo-importe")
     expect(reader.locator("[data-testid='stMain']")).not_to_contain_text("Réparer ensemble")
+    # The corrected file: imported, and its preview is not left on offer for a second click.
+    sheet.delete_rows(3)
+    fixed = tmp_path / "from-grenoble-fixed.xlsx"
+    workbook.save(fixed)
+    widget(page, "manage_upload").locator("input[type='file']").set_input_files(str(fixed))
+    wait_for_app(page)
+    page.get_by_role("button", name="Import 1 row").click()
+    see(page, "1 new, 0 updated, 0 unchanged.")
+    expect(page.get_by_role("button", name=re.compile(r"^Import \d+ rows?$"))).to_have_count(0)
+    goto(reader, server, "/projects", project="grenoble-atelier-velo-importe")
+    expect(reader.locator("[data-testid='stMain']")).to_contain_text("Réparer ensemble")
     assert dialogs == [] and reader_dialogs == []
     healthy(page)
 

@@ -25,6 +25,8 @@ TRANSLATE_FUNCTIONS = {"t", "tr"}
 
 
 def placeholders(text: str) -> set[str]:
+    """The values ``text`` shows (a singular/plural choice shows none)."""
+    text = i18n.PLURAL_CHOICE.sub("", text)
     return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
 
 
@@ -152,3 +154,26 @@ def test_content_falls_back_and_says_so() -> None:
     assert (translated.text, translated.fallback, translated.translated) == ("Temporary installation", False, True)
     fallback = i18n.localized("Installation provisoire", "fr", {}, "title", "sv")
     assert (fallback.text, fallback.lang, fallback.fallback) == ("Installation provisoire", "fr", True)
+
+
+@pytest.mark.parametrize(
+    ("lang", "count", "expected"),
+    [
+        ("en", 1, "History (1 change)"),
+        ("en", 0, "History (0 changes)"),
+        ("fr", 0, "Historique (0 modification)"),
+        ("fr", 1, "Historique (1 modification)"),
+        ("fr", 2, "Historique (2 modifications)"),
+        ("sv", 1, "Historik (1 ändring)"),
+        ("sv", "1\u202f234", "Historik (1\u202f234 ändringar)"),  # a count already formatted for the language
+    ],
+)
+def test_counted_words_agree_with_their_count(lang: str, count: object, expected: str) -> None:
+    assert t("history.item_title", lang, count=count) == expected
+
+
+def test_import_messages_agree_with_their_counts() -> None:
+    assert t("io.import.apply", "en", count=1) == "Import 1 row"
+    assert t("io.import.apply", "fr", count=3) == "Importer 3 lignes"
+    assert t("io.summary", "fr", create=0, update=1, unchanged=1) == "0 nouveau, 1 mis à jour, 1 inchangé."
+    assert t("io.import.has_errors", "sv", count=1) == "1 problem: inget importeras förrän det har rättats i filen."

@@ -72,7 +72,7 @@ def test_balance_of_one_city_from_the_url(engine):
     assert at.selectbox(key="themes_city").value == "saint-brieuc"
     capitals = next(f for alt, f in figures(at).items() if "Cinq capitaux" in alt and "Saint-Brieuc" in alt)
     assert capitals["data"][0]["x"] == [0, 1, 0, 0, 1]
-    assert "Pas encore rattachés à aucun d'eux : 1 projets sur 3." in " ".join(figures(at))
+    assert "Pas encore rattaché à aucun d'eux : 1 projet sur 3." in " ".join(figures(at))
 
 
 def test_balance_selector_writes_the_url(engine):

@@ -32,7 +32,7 @@ STRINGS = {
         "fr": "Les {n} projets de {city} sur ce thème",
         "sv": "Alla {n} projekt i {city} inom temat",
     },
-    "browse.more_cities": {"en": "… and {n} more cities.", "fr": "… et {n} autres villes.", "sv": "… och {n} städer till."},
+    "browse.more_cities": {"en": "… and {n} more {n|city|cities}.", "fr": "… et {n} {n|autre ville|autres villes}.", "sv": "… och {n} {n|stad|städer} till."},
     "browse.shown_of": {"en": "Showing {shown} of {n} projects.", "fr": "{shown} projets affichés sur {n}.", "sv": "Visar {shown} av {n} projekt."},
     "browse.cities.cards_limited": {
         "en": "The first {shown} cities are shown as cards; the table below lists all {n}.",
@@ -94,7 +94,7 @@ STRINGS = {
     "browse.cities.all_countries": {"en": "All countries", "fr": "Tous les pays", "sv": "Alla länder"},
     "browse.cities.open": {"en": "Open a city profile", "fr": "Ouvrir le profil d'une ville", "sv": "Öppna en stads profil"},
     "browse.cities.choose": {"en": "— choose a city —", "fr": "— choisir une ville —", "sv": "— välj en stad —"},
-    "browse.cities.count": {"en": "{n} of {total} member cities", "fr": "{n} villes membres sur {total}", "sv": "{n} av {total} medlemsstäder"},
+    "browse.cities.count": {"en": "{n} of {total} member {total|city|cities}", "fr": "{n} {n|ville membre|villes membres} sur {total}", "sv": "{n} av {total} medlemsstäder"},
     "browse.cities.directory": {"en": "Directory", "fr": "Annuaire", "sv": "Förteckning"},
     "browse.cities.empty": {
         "en": "No member city matches “{query}” in {country}. Check the spelling, or clear the search box and choose “All countries”.",
@@ -250,8 +250,8 @@ STRINGS = {
     "browse.themes.balance_scope": {"en": "Show the projects of", "fr": "Afficher les projets de", "sv": "Visa projekten i"},
     "browse.themes.whole_network": {"en": "the whole network", "fr": "tout le réseau", "sv": "hela nätverket"},
     "browse.themes.balance_caption": {
-        "en": "Bar chart: projects of {scope} per theme of “{framework}”. Not yet tagged with any of them: {untagged} of {total} projects.",
-        "fr": "Diagramme en barres : projets de {scope} par thème de « {framework} ». Pas encore rattachés à aucun d'eux : {untagged} projets sur {total}.",
+        "en": "Bar chart: projects of {scope} per theme of “{framework}”. Not yet tagged with any of them: {untagged} of {total} {total|project|projects}.",
+        "fr": "Diagramme en barres : projets de {scope} par thème de « {framework} ». Pas encore {untagged|rattaché|rattachés} à aucun d'eux : {untagged} {untagged|projet|projets} sur {total}.",
         "sv": "Stapeldiagram: projekt i {scope} per tema i ”{framework}”. Ännu inte märkta med något av dem: {untagged} av {total} projekt.",
     },
     "browse.themes.balance_empty": {

@@ -36,8 +36,8 @@ STRINGS = {
         "sv": "Städer som passar {city} bäst",
     },
     "peers.ranked.count": {
-        "en": "{shown} of {total} matched cities shown, best first.",
-        "fr": "{shown} villes affichées sur {total}, de la mieux assortie à la moins bien assortie.",
+        "en": "{shown} of {total} matched {total|city|cities} shown, best first.",
+        "fr": "{shown} {shown|ville affichée|villes affichées} sur {total}, de la mieux assortie à la moins bien assortie.",
         "sv": "{shown} av {total} matchade städer visas, bäst först.",
     },
     "peers.score": {"en": "Score {score}", "fr": "Score {score}", "sv": "Poäng {score}"},
@@ -99,8 +99,8 @@ STRINGS = {
     "peers.compare.seeks": {"en": "Wants to learn about", "fr": "Veut apprendre sur", "sv": "Vill lära sig om"},
     "peers.compare.nothing": {"en": "Nothing recorded yet.", "fr": "Rien d'enregistré pour l'instant.", "sv": "Inget registrerat ännu."},
     "peers.compare.more": {
-        "en": "and {count} more projects on this theme",
-        "fr": "et {count} autres projets sur ce thème",
+        "en": "and {count} more {count|project|projects} on this theme",
+        "fr": "et {count} {count|autre projet|autres projets} sur ce thème",
         "sv": "och {count} projekt till inom detta tema",
     },
     "peers.compare.all_projects": {

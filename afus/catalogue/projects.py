@@ -44,8 +44,8 @@ STRINGS = {
     "projects.count.one": {"en": "1 project", "fr": "1 projet", "sv": "1 projekt"},
     "projects.count.other": {"en": "{count} projects", "fr": "{count} projets", "sv": "{count} projekt"},
     "projects.count.of": {
-        "en": "{shown} of {total} projects",
-        "fr": "{shown} sur {total} projets",
+        "en": "{shown} of {total} {total|project|projects}",
+        "fr": "{shown} sur {total} {total|projet|projets}",
         "sv": "{shown} av {total} projekt",
     },
     "projects.open_hint": {

@@ -58,8 +58,8 @@ STRINGS = {
         "sv": "Projektet visas på originalspråket ({lang_code}): ingen översättning ännu.",
     },
     "seminar.more.title": {
-        "en": "{n} more ongoing projects",
-        "fr": "{n} autres projets en cours",
+        "en": "{n} more ongoing {n|project|projects}",
+        "fr": "{n} {n|autre projet|autres projets} en cours",
         "sv": "{n} pågående projekt till",
     },
     "seminar.more.subtitle": {
