@@ -180,18 +180,24 @@ def content(row, field: str) -> Localized:  # noqa: ANN001
 # --- safe rendering -----------------------------------------------------------
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
+# Streamlit's Markdown also links bare addresses ("https://…", "www.…", "a@b.se")
+# after escapes are read, so escaping cannot stop it: an invisible word joiner
+# (U+2060) placed inside each such pattern does.
+_AUTOLINK = re.compile(r"(?i)(https?|ftp)(?=://)|\b(www)(?=\.)|(?<=[\w.+-])(?=@[\w-]+\.)")
+_WORD_JOINER = "\u2060"
 
 
 def escape_markdown(value: object) -> str:
-    """User text made inert for ``st.markdown``: no HTML, no links, no formatting."""
+    """User text made inert for ``st.markdown``: no HTML, no links (not even bare addresses), no formatting."""
     text = "" if value is None else str(value)
     text = text.replace("\r\n", "\n")
+    text = _AUTOLINK.sub(lambda m: (m.group(0) or "") + _WORD_JOINER, text)
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def text(value: object, *, fallback_note: Localized | None = None) -> None:
-    """Render user text as text. With ``fallback_note``, say when it is not in the asked language."""
-    st.markdown(escape_markdown(value))
+    """Render user text as text, its line breaks kept. With ``fallback_note``, say when it is not in the asked language."""
+    st.markdown(escape_markdown(value).replace("\n", "  \n"))
     if fallback_note is not None and fallback_note.fallback:
         st.caption(tr("common.fallback", lang=fallback_note.lang.upper()))
 

@@ -40,8 +40,8 @@ def all_text(at: AppTest) -> str:
 
 
 def as_read(value: object) -> object:
-    """Markdown text as the reader sees it: the backslash escapes (``afus.ui.escape_markdown``) removed."""
-    return re.sub(r"\\(.)", r"\1", value) if isinstance(value, str) else value
+    """Markdown text as the reader sees it: the backslash escapes and the invisible word joiners (``afus.ui.escape_markdown``) removed."""
+    return re.sub(r"\\(.)", r"\1", value).replace("\u2060", "") if isinstance(value, str) else value
 
 
 def tables(node) -> list[pd.DataFrame]:  # noqa: ANN001 - an AppTest or one of its blocks

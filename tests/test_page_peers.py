@@ -24,7 +24,7 @@ def peer_names(at) -> list[str]:  # noqa: ANN001
 
 def links(at) -> list[tuple[str, str, str]]:  # noqa: ANN001
     """Every page link as (target page, query string, label)."""
-    return [(el.proto.page, el.proto.query_string, el.proto.label.replace("\\", "")) for el in at.get("page_link")]
+    return [(el.proto.page, el.proto.query_string, as_read(el.proto.label)) for el in at.get("page_link")]
 
 
 def test_ranked_peers_with_reasons_projects_and_score_bars(engine):

@@ -164,6 +164,8 @@ def test_import_refuses_an_oversized_upload(engine) -> None:  # noqa: ANN001
 
 
 HOSTILE_TITLE = '<img src=x onerror="window.__pwned=1"> [click](javascript:alert(1))'
+# Bare addresses, which Markdown would link by itself, on a second line.
+HOSTILE_SUMMARY = HOSTILE_TITLE + "\nSecond line: https://evil.example/p.png, www.evil.example and someone@evil.example"
 
 
 @pytest.fixture(scope="module")
@@ -174,7 +176,7 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[A
     with start_app_server(tmp_path_factory.mktemp("hostile")) as server:
         engine = db.make_engine(server.database_url)
         saved = editing.save_project(
-            engine, auth.Operator(), ProjectForm(title=HOSTILE_TITLE, city="malmo", lang="en", summary=HOSTILE_TITLE)
+            engine, auth.Operator(), ProjectForm(title=HOSTILE_TITLE, city="malmo", lang="en", summary=HOSTILE_SUMMARY)
         )
         engine.dispose()
         yield server, saved.slug
@@ -189,8 +191,12 @@ def test_user_text_is_never_html_or_a_link(hostile_server: tuple[AppServer, str]
         main = page.locator('[data-testid="stMain"]')
         assert main.locator("img[src='x']").count() == 0, path
         assert main.locator("a[href^='javascript']").count() == 0, path
+        assert main.locator("a[href*='evil.example']").count() == 0, path
     changes = main.locator("[data-testid='stTable']").filter(has_text="onerror")  # the recent changes
     changes.wait_for()
     assert HOSTILE_TITLE in changes.inner_text()  # shown, as text
     goto(page, server, "/projects", project=slug)
     assert "onerror" in main_text(page)  # shown, as text
+    # The summary keeps its line break, and its addresses read as typed (the joiners are invisible).
+    shown = main_text(page).replace("\u2060", "")
+    assert "javascript:alert(1))\nSecond line: https://evil.example/p.png, www.evil.example and someone@evil.example" in shown
