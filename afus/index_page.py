@@ -6,10 +6,12 @@ path. For ``/peers`` it first asks ``/peers/_stcore/health``, gets a 404, waits
 load of a page other than the overview (Streamlit 1.67).
 
 The page set here declares the base address through ``window.__streamlit``,
-Streamlit's embedding setting. The address is the page's own address without
-a trailing segment that names one of our pages. Under a reverse proxy's path
-prefix (``/afus/peers``), this gives ``/afus``. Any other address, such as an
-unknown path, is left to Streamlit's own guess.
+Streamlit's embedding setting: the page's own address up to the last segment
+that names one of our pages. Under a reverse proxy's path prefix
+(``/afus/peers``) this gives ``/afus``; for a deeper address (``/cities/malmo``)
+it gives the root, so the app connects and says "Page not found" instead of
+showing a blank page. An address naming none of our pages (``/unknown``) is
+left to Streamlit's own guess.
 
 Pure text and file work; ``afus.ui.serve`` points the server at the folder.
 """
@@ -24,10 +26,18 @@ _MARKER = "<head>"
 _SCRIPT = """<script>
       (() => {{
         const pages = {pages};
-        const path = window.location.pathname.replace(/\\/+$/, "");
-        const last = path.slice(path.lastIndexOf("/") + 1);
-        const base = pages.includes(last) ? path.slice(0, path.length - last.length) : path;
-        window.__streamlit = Object.assign({{}}, window.__streamlit, {{BACKEND_BASE_URL: window.location.origin + base}});
+        const segments = window.location.pathname.split("/");
+        let at = segments.length - 1;
+        while (at > 0 && !pages.includes(segments[at])) at -= 1;
+        if (at > 0) {{
+          const base = segments.slice(0, at).join("/");
+          window.__streamlit = Object.assign({{}}, window.__streamlit, {{BACKEND_BASE_URL: window.location.origin + base}});
+          // Deeper than a page (/cities/malmo): Streamlit's files are addressed relative
+          // to the page ("./static/..."), so they are looked up from the app's base.
+          if (at < segments.length - 1 && segments[segments.length - 1] !== "") {{
+            document.write('<base href="' + base + '/">');
+          }}
+        }}
       }})()
     </script>"""
 

@@ -77,3 +77,12 @@ def test_under_a_path_prefix_every_page_connects_and_links_keep_the_prefix(tmp_p
             assert t("nav.peers", "en") in main_text(page)
         finally:
             context.close()
+
+
+@pytest.mark.browser
+def test_an_address_deeper_than_a_page_connects_instead_of_staying_blank(app_server, page) -> None:  # noqa: ANN001
+    """``/cities/malmo`` (a guess at a path-style address): the app loads and answers it as an unknown page."""
+    page.goto(app_server.url("/cities/malmo"))
+    wait_for_app(page)
+    assert t("nav.overview", "en") in main_text(page)
+    assert page.locator("[data-testid='stException']").count() == 0
