@@ -202,13 +202,13 @@ def network_onepager(network: Network, lang: str, today: dt.date) -> bytes:
     pdf.heading(t("onepager.members", lang))
     for country in ("FR", "SE"):
         names = network.cities[network.cities["country"] == country]["name"].tolist()
-        pdf.write_block(t("seminar.labelled", lang, label=labels[country], value=", ".join(names) or t("common.none", lang)), 10)
+        pdf.write_block(t("common.labelled", lang, label=labels[country], value=", ".join(names) or t("common.none_inline", lang)), 10)
     pdf.set_right_margin(15)
     pdf.set_y(max(pdf.get_y(), 14 + 60 + 2))
 
     pdf.heading(t("seminar.themes.title", lang))
     for row in theme_rows(network, lang):
-        parts = [t("seminar.themes.offered_by", lang, cities=", ".join(row.offered_by) or t("common.none", lang))]
+        parts = [t("seminar.themes.offered_by", lang, cities=", ".join(row.offered_by) or t("common.none_inline", lang))]
         if row.sought_by:
             parts.append(t("seminar.themes.sought_by", lang, cities=", ".join(row.sought_by)))
         pdf.write_block(f"• {row.name}", 9.5, bold=True, gap=0.1)

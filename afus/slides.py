@@ -172,7 +172,7 @@ def content_line(row: pd.Series | dict, field_name: str, lang: str) -> Line:
 def _names(names: Sequence[str], lang: str) -> str:
     names = list(names)
     if not names:
-        return t("common.none", lang)
+        return t("common.none_inline", lang)
     if len(names) > MAX_NAMES_PER_LINE:
         rest = len(names) - MAX_NAMES_PER_LINE
         return ", ".join(names[:MAX_NAMES_PER_LINE]) + " " + t("seminar.and_more", lang, n=rest)
@@ -262,7 +262,7 @@ def theme_lines(network: Network, theme_ids: Iterable[int], lang: str) -> list[L
     for framework, names in _theme_names(network, theme_ids, lang).items():
         label = t(f"framework.{framework}", lang)
         untranslated = next((n.source_lang for n in names if n.source_lang), None)
-        lines.append(Line(t("seminar.labelled", lang, label=label, value=" · ".join(n.text for n in names)), untranslated))
+        lines.append(Line(t("common.labelled", lang, label=label, value=" · ".join(n.text for n in names)), untranslated))
     return lines
 
 
@@ -292,7 +292,7 @@ def compact_theme_lines(network: Network, theme_ids: Iterable[int], lang: str) -
         elif entry.framework not in MAIN_FRAMEWORKS:
             lenses.append(headline(entry.name.text))
     if lenses:
-        lines.append(Line(t("seminar.labelled", lang, label=t("seminar.lenses", lang), value=" · ".join(lenses))))
+        lines.append(Line(t("common.labelled", lang, label=t("seminar.lenses", lang), value=" · ".join(lenses))))
     return lines
 
 
@@ -579,12 +579,12 @@ def more_projects_slide(network: Network, options: SlideOptions, lang: str) -> S
     shown = projects_shown(network, options)
     rest = passing[~passing.index.isin(shown.index)]
     by_country = [
-        Line(t("seminar.labelled", lang, label=t(f"country.{c}", lang), value=format_number(int(n), lang)))
+        Line(t("common.labelled", lang, label=t(f"country.{c}", lang), value=format_number(int(n), lang)))
         for c, n in rest["country"].value_counts().sort_index().items()
     ]
     counts = rest.groupby("city_name").size().sort_values(ascending=False, kind="stable")
     by_city = [
-        Line(t("seminar.labelled", lang, label=str(name), value=format_number(int(n), lang)))
+        Line(t("common.labelled", lang, label=str(name), value=format_number(int(n), lang)))
         for name, n in counts.head(MAX_LINES_PER_SECTION - 1).items()
     ]
     if len(counts) > MAX_LINES_PER_SECTION - 1:

@@ -649,7 +649,7 @@ if flash:
 
 if user is None:
     notice = ui.session_notice()
-    if notice:
+    if notice and notice != "auth.signed_out":  # the sidebar says it; a session ended by the system is said here too
         st.warning(ui.tr(notice), icon=":material/logout:")
     st.info(ui.tr("manage.sign_in_first"), icon=":material/lock:")
     ui.sign_in_form()

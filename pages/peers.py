@@ -105,7 +105,7 @@ def _suggestions(inputs: MatchInputs, city_id: int, names: Names) -> None:
         with st.container(border=True):
             st.markdown(f"**{ui.escape_markdown(card.name)}** ({ui.tr('country.' + card.country)})")
             if card.themes:
-                st.caption(ui.escape_markdown(f"{ui.tr('peers.suggestion.works_on')}: " + " · ".join(card.themes)))
+                st.caption(ui.escape_markdown(ui.tr("common.labelled", label=ui.tr("peers.suggestion.works_on"), value=" · ".join(card.themes))))
             st.page_link(
                 PEERS_PAGE, label=ui.tr("peers.link.peers", city=card.name), query_params={"city": card.slug}, icon=":material/hub:"
             )

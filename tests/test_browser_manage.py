@@ -216,3 +216,4 @@ def test_sign_in_and_out_with_the_keyboard_alone(server, page) -> None:  # noqa:
     page.keyboard.press("Enter")
     expect(sidebar(page)).to_contain_text("You are signed out.")
     expect(page.locator("[data-testid='stMain']")).to_contain_text("Coordinators sign in here")
+    expect(page.locator("[data-testid='stMain']")).not_to_contain_text("You are signed out.")  # said once, not twice

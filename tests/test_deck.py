@@ -64,7 +64,7 @@ def test_a_city_slide_carries_its_offers_seeks_projects_and_a_map_image(engine):
     assert text.splitlines()[0] == "Saint-Brieuc"
     for expected in (
         "Propose (projets en cours)",
-        "Souhaite apprendre sur",
+        "Souhaite en savoir plus sur",
         "Projets en cours",
         "Expérimentation place de la Grille",
         "La priorité à la rénovation des centres",

@@ -305,7 +305,7 @@ NAMES = Names(cities={1: "Arles", 5: "Lund"}, themes={3: "Public spaces"})
     [
         (A_LEARNS_FROM_B, "en", "Arles wants to learn about “Public spaces”, which Lund works on."),
         (B_LEARNS_FROM_A, "en", "Lund wants to learn about “Public spaces”, which Arles works on."),
-        (LEARN_TOGETHER, "fr", "Arles et Lund veulent toutes deux apprendre sur « Public spaces » : elles peuvent apprendre ensemble."),
+        (LEARN_TOGETHER, "fr", "Arles et Lund veulent toutes deux en savoir plus sur « Public spaces » : elles peuvent apprendre ensemble."),
         (COMPARE_PRACTICE, "sv", "Både Arles och Lund arbetar med ”Public spaces”: de kan jämföra sina arbetssätt."),
     ],
 )

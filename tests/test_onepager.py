@@ -36,7 +36,7 @@ def test_city_one_pager_holds_profile_offers_seeks_projects_peers_and_contacts(e
         "Profil",
         "Membre français de l'AFUS",
         "Propose (projets en cours)",
-        "Souhaite apprendre sur",
+        "Souhaite en savoir plus sur",
         "Projets en cours",
         "Expérimentation place de la Grille",
         "Villes pairs les plus proches",

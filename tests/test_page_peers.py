@@ -48,7 +48,7 @@ def test_ranked_peers_with_reasons_projects_and_score_bars(engine):
 def test_the_page_speaks_french_and_swedish(engine):
     fr = plain(run_page(PAGE, city="saint-brieuc", lang="fr"))
     assert "Villes les mieux assorties à Saint-Brieuc" in fr
-    assert "Saint-Brieuc veut apprendre sur « Le réaménagement des espaces publics" in fr
+    assert "Saint-Brieuc veut en savoir plus sur « Le réaménagement des espaces publics" in fr
     sv = run_page(PAGE, city="saint-brieuc", lang="sv")
     assert "Städer som passar Saint-Brieuc bäst" in plain(sv)
     assert sv.get("progress")[0].proto.text == "Poäng 4,9"
@@ -121,7 +121,7 @@ def test_seminar_pairings_table_and_csv(engine):
     assert len(pairings) == 5
     first = pairings.iloc[0]
     assert (first["Ville française"], first["Ville suédoise"]) == ("Saint-Brieuc", "Malmö")
-    assert "Saint-Brieuc veut apprendre sur" in first["Raisons"]
+    assert "Saint-Brieuc veut en savoir plus sur" in first["Raisons"]
     assert at.get("download_button")[0].proto.label == "Télécharger les binômes (CSV)"
 
 

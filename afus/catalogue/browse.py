@@ -272,7 +272,7 @@ STRINGS = {
     # --- one theme ----------------------------------------------------------------------
     "browse.theme.cities": {"en": "Cities working on it", "fr": "Villes qui y travaillent", "sv": "Städer som arbetar med det"},
     "browse.theme.projects": {"en": "Projects on it", "fr": "Projets rattachés", "sv": "Projekt inom temat"},
-    "browse.theme.seeking": {"en": "Cities that want to learn about it", "fr": "Villes qui souhaitent apprendre sur ce thème", "sv": "Städer som vill lära sig mer om det"},
+    "browse.theme.seeking": {"en": "Cities that want to learn about it", "fr": "Villes qui souhaitent en savoir plus sur ce thème", "sv": "Städer som vill lära sig mer om det"},
     "browse.theme.events": {"en": "Events on it", "fr": "Événements sur ce thème", "sv": "Evenemang inom temat"},
     "browse.theme.no_projects": {
         "en": "No project is tagged with this theme yet. Look at the other themes of the catalogue, or at the whole project list.",
@@ -281,7 +281,7 @@ STRINGS = {
     },
     "browse.theme.no_seeking": {
         "en": "No city has declared it wants to learn about this theme yet.",
-        "fr": "Aucune ville n'a encore déclaré vouloir apprendre sur ce thème.",
+        "fr": "Aucune ville n'a encore déclaré vouloir en savoir plus sur ce thème.",
         "sv": "Ingen stad har ännu angett att den vill lära sig mer om detta tema.",
     },
     "browse.theme.city_projects": {"en": "Projects: {n}", "fr": "Projets : {n}", "sv": "Projekt: {n}"},

@@ -24,6 +24,8 @@ STRINGS = {
     },
     "common.translated": {"en": "Translation", "fr": "Traduction", "sv": "Översättning"},
     "common.none": {"en": "None yet.", "fr": "Aucun pour l'instant.", "sv": "Inga ännu."},
+    "common.none_inline": {"en": "none yet", "fr": "aucun pour l'instant", "sv": "inga ännu"},
+    "common.labelled": {"en": "{label}: {value}", "fr": "{label} : {value}", "sv": "{label}: {value}"},
     "common.store_unavailable": {
         "en": "The data store cannot be reached right now. Please try again in a moment.",
         "fr": "La base de données est momentanément inaccessible. Réessayez dans un instant.",

@@ -56,7 +56,7 @@ STRINGS = {
     },
     "peers.link.compare": {"en": "Compare side by side", "fr": "Comparer côte à côte", "sv": "Jämför sida vid sida"},
     "peers.link.profile": {"en": "City profile", "fr": "Fiche de la ville", "sv": "Stadens profil"},
-    "peers.link.peers": {"en": "Peers of {city}", "fr": "Villes pairs de {city}", "sv": "Partner till {city}"},
+    "peers.link.peers": {"en": "Peers of {city}", "fr": "Villes pairs pour {city}", "sv": "Partner till {city}"},
     "peers.no_data": {
         "en": "{city} has no projects and no declared themes yet, so no match can be computed.",
         "fr": "{city} n'a encore ni projet ni thème déclaré : aucun rapprochement ne peut être calculé.",
@@ -96,7 +96,7 @@ STRINGS = {
         "fr": "Travaille sur (ses projets)",
         "sv": "Arbetar med (sina projekt)",
     },
-    "peers.compare.seeks": {"en": "Wants to learn about", "fr": "Veut apprendre sur", "sv": "Vill lära sig om"},
+    "peers.compare.seeks": {"en": "Wants to learn about", "fr": "Veut en savoir plus sur", "sv": "Vill lära sig om"},
     "peers.compare.nothing": {"en": "Nothing recorded yet.", "fr": "Rien d'enregistré pour l'instant.", "sv": "Inget registrerat ännu."},
     "peers.compare.more": {
         "en": "and {count} more {count|project|projects} on this theme",
@@ -151,17 +151,17 @@ STRINGS = {
     "peers.how.title": {"en": "How the score is computed", "fr": "Comment le score est calculé", "sv": "Hur poängen beräknas"},
     "peers.how.body": {
         "en": "A city works on a theme when it has a project on it (ongoing counts fully, planned half, completed a quarter) and wants to learn about the themes it has declared. Two cities score when one can learn from the other (both directions count fully), when both want to learn the same thing or both work on the same theme (each counts half). Each theme weighs more the fewer cities hold it; territory counts a quarter, the lenses half, SDG 11 not at all. A French–Swedish pair counts 1.5 times.",
-        "fr": "Une ville travaille sur un thème quand elle y a un projet (en cours : entièrement, prévu : à moitié, terminé : au quart) et veut apprendre sur les thèmes qu'elle a déclarés. Deux villes marquent des points quand l'une peut apprendre de l'autre (chaque sens compte entièrement), quand elles veulent apprendre la même chose ou travaillent sur le même thème (chacun compte à moitié). Un thème pèse d'autant plus que peu de villes l'ont ; le territoire compte au quart, les grilles de lecture à moitié, l'ODD 11 pas du tout. Une paire franco-suédoise compte 1,5 fois.",
+        "fr": "Une ville travaille sur un thème quand elle y a un projet (en cours : entièrement, prévu : à moitié, terminé : au quart) et veut en savoir plus sur les thèmes qu'elle a déclarés. Deux villes marquent des points quand l'une peut apprendre de l'autre (chaque sens compte entièrement), quand elles veulent apprendre la même chose ou travaillent sur le même thème (chacun compte à moitié). Un thème pèse d'autant plus que peu de villes l'ont ; le territoire compte au quart, les grilles de lecture à moitié, l'ODD 11 pas du tout. Une paire franco-suédoise compte 1,5 fois.",
         "sv": "En stad arbetar med ett tema när den har ett projekt inom det (pågående räknas fullt, planerat till hälften, avslutat till en fjärdedel) och vill lära sig om de teman den har angett. Två städer får poäng när den ena kan lära sig av den andra (båda riktningarna räknas fullt), när båda vill lära sig samma sak eller båda arbetar med samma tema (vardera till hälften). Ett tema väger tyngre ju färre städer som har det; territorium räknas till en fjärdedel, perspektiven till hälften, globala mål 11 inte alls. Ett fransk-svenskt par räknas 1,5 gånger.",
     },
     "peers.reason.learns": {
         "en": "{learner} wants to learn about “{theme}”, which {teacher} works on.",
-        "fr": "{learner} veut apprendre sur « {theme} », un thème sur lequel {teacher} travaille.",
+        "fr": "{learner} veut en savoir plus sur « {theme} », un thème sur lequel {teacher} travaille.",
         "sv": "{learner} vill lära sig om ”{theme}”, som {teacher} arbetar med.",
     },
     "peers.reason.together": {
         "en": "{a} and {b} both want to learn about “{theme}”: they can learn together.",
-        "fr": "{a} et {b} veulent toutes deux apprendre sur « {theme} » : elles peuvent apprendre ensemble.",
+        "fr": "{a} et {b} veulent toutes deux en savoir plus sur « {theme} » : elles peuvent apprendre ensemble.",
         "sv": "Både {a} och {b} vill lära sig om ”{theme}”: de kan lära sig tillsammans.",
     },
     "peers.reason.compare": {

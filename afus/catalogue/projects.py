@@ -25,7 +25,7 @@ STRINGS = {
     "projects.filter.lens": {"en": "Framework lens", "fr": "Grille de lecture", "sv": "Ramverk"},
     "projects.filter.status": {"en": "Status", "fr": "Statut", "sv": "Status"},
     "projects.filter.territory": {"en": "Territory", "fr": "Territoire", "sv": "Territorium"},
-    "projects.filter.any": {"en": "Any", "fr": "Tous", "sv": "Alla"},
+    "projects.filter.any": {"en": "Any", "fr": "Indifférent", "sv": "Alla"},
     "projects.filter.sort": {"en": "Sort by", "fr": "Trier par", "sv": "Sortera efter"},
     "projects.sort.updated": {"en": "Recently updated", "fr": "Mis à jour récemment", "sv": "Senast uppdaterade"},
     "projects.sort.title": {"en": "Title", "fr": "Titre", "sv": "Titel"},

@@ -2,7 +2,6 @@
 
 STRINGS = {
     # --- slides ---------------------------------------------------------------------
-    "seminar.labelled": {"en": "{label}: {value}", "fr": "{label} : {value}", "sv": "{label}: {value}"},
     "seminar.lenses": {"en": "Lenses", "fr": "Angles", "sv": "Perspektiv"},
     "seminar.lens.recommendation": {
         "en": "Alliance of Territories rec. {n}",
@@ -45,7 +44,7 @@ STRINGS = {
     "seminar.themes.chart_seeks": {"en": "Cities wanting to learn", "fr": "Villes qui souhaitent apprendre", "sv": "Städer som vill lära sig"},
     "seminar.city.population": {"en": "{n} inhabitants", "fr": "{n} habitants", "sv": "{n} invånare"},
     "seminar.city.offers": {"en": "Offers (ongoing work)", "fr": "Propose (projets en cours)", "sv": "Erbjuder (pågående arbete)"},
-    "seminar.city.seeks": {"en": "Wants to learn about", "fr": "Souhaite apprendre sur", "sv": "Vill lära sig om"},
+    "seminar.city.seeks": {"en": "Wants to learn about", "fr": "Souhaite en savoir plus sur", "sv": "Vill lära sig om"},
     "seminar.city.projects": {"en": "Ongoing projects", "fr": "Projets en cours", "sv": "Pågående projekt"},
     "seminar.project.themes": {"en": "Themes", "fr": "Thèmes", "sv": "Teman"},
     "seminar.project.facts": {"en": "Partners and contact", "fr": "Partenaires et contact", "sv": "Partner och kontakt"},
