@@ -351,9 +351,9 @@ STRINGS = {
         "sv": "Kontakter som inte kontrollerats på över ett år ({count})",
     },
     "history.stale.none": {
-        "en": "Every contact has been checked within the last year.",
-        "fr": "Tous les contacts ont été vérifiés au cours de l'année écoulée.",
-        "sv": "Alla kontakter har kontrollerats det senaste året.",
+        "en": "No recorded contact has gone more than a year without a check.",
+        "fr": "Aucun contact enregistré n'est resté plus d'un an sans vérification.",
+        "sv": "Ingen registrerad kontakt har gått mer än ett år utan kontroll.",
     },
     "history.stale.never": {"en": "never", "fr": "jamais", "sv": "aldrig"},
     # --- import / export ----------------------------------------------------------------
