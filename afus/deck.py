@@ -17,7 +17,7 @@ from pptx.util import Emu, Inches, Pt
 
 from afus.i18n import t
 from afus.network import Network
-from afus.slides import Slide
+from afus.slides import Line, Slide
 from afus.static_charts import member_map_png, theme_bars_png
 
 WIDTH = Inches(13.333)  # 16:9, like the projector
@@ -96,7 +96,7 @@ def _add_slide(prs: Presentation, spec: Slide, images: _Images, lang: str) -> No
         # The title is a named shape so readers (and tests) find it as the slide's title.
         head = _text_box(slide, MARGIN, Inches(0.35), WIDTH - 2 * MARGIN, Inches(1.0))
         slide.shapes[-1].name = "Title"
-        _paragraph(head, spec.title, 32, bold=True, colour=ACCENT, first=True)
+        _paragraph(head, _line_text(Line(spec.title, spec.title_lang), lang), 32, bold=True, colour=ACCENT, first=True)
         if spec.subtitle:
             _paragraph(head, spec.subtitle, 18, colour=MUTED)
         body = _text_box(slide, MARGIN, Inches(1.6), text_width, HEIGHT - Inches(2.0))

@@ -80,12 +80,14 @@ class Slide:
     ``chart`` is ``None``, ``"map"`` (member cities; ``city_ids`` highlighted)
     or ``"themes"`` (cities offering/seeking each main theme, from ``theme_rows``).
     ``notes`` are the speaker notes (the reasons behind a pairing).
+    ``title_lang`` is set when the title is shown untranslated (its language).
     """
 
     key: str
     kind: str
     title: str
     subtitle: str = ""
+    title_lang: str | None = None
     stats: tuple[Stat, ...] = ()
     sections: tuple[Section, ...] = ()
     chart: str | None = None
@@ -487,6 +489,7 @@ def project_slide(network: Network, project: pd.Series, lang: str) -> Slide:
         key=f"project:{project['slug']}",
         kind="project",
         title=title.text,
+        title_lang=title.source_lang,
         subtitle=subtitle,
         sections=tuple(sections),
         chart="map",

@@ -126,7 +126,7 @@ def show_slide(slide: Slide) -> None:
             for section in slide.sections:
                 show_section(section)
         return
-    st.title(ui.escape_markdown(slide.title), anchor=False)
+    st.title(line_markdown(slides_mod.Line(slide.title, slide.title_lang)), anchor=False)
     if slide.subtitle:
         st.caption(ui.escape_markdown(slide.subtitle))
     if slide.chart is None:

@@ -47,7 +47,9 @@ def test_deck_has_the_same_slides_and_titles_as_the_page_and_is_built_offline(en
     assert no_internet == []
     prs = Presentation(io.BytesIO(data))
     assert len(prs.slides) == len(slides) == 23
-    assert slide_titles(data) == [s.title for s in slides]
+    assert slide_titles(data) == [s.title + (f" [{s.title_lang.upper()}]" if s.title_lang else "") for s in slides]
+    swedish = slide_titles(build_deck(build_slides(network, OPTIONS, "sv"), network, "sv"))
+    assert "Un projet de territoire 2018 de « rupture » [FR]" in swedish  # an untranslated title says its language
     assert prs.slide_width > prs.slide_height  # 16:9, like the projector
     first = _slide_text(prs.slides[0])
     assert "French–Swedish Alliance for sustainable urban development" in first

@@ -125,8 +125,9 @@ def test_user_text_on_a_slide_is_shown_as_text(engine):
     at = run_page(PAGE, order="project:umea-markup")
     _no_traceback(at)
     (title,) = [t.value for t in at.title]
-    assert title == "\\[Cliquez\\]\\(http\u2060\\://evil\\.example\\) \\<b\\>gras\\</b\\>"
-    assert _titles(at) == ["[Cliquez](http://evil.example) <b>gras</b>"]
+    # The title is inert, and tagged with its language: the page is in English, the title in French.
+    assert title == "\\[Cliquez\\]\\(http\u2060\\://evil\\.example\\) \\<b\\>gras\\</b\\> :gray[(FR)]"
+    assert _titles(at) == ["[Cliquez](http://evil.example) <b>gras</b> :gray[(FR)]"]
 
 
 def test_calendar_view_lists_events_with_host_participants_and_outcomes(engine):

@@ -112,8 +112,10 @@ def test_project_slide_is_translated_or_marked_as_shown_in_its_original_language
     grille = slides["project:saint-brieuc-place-de-la-grille"]
     assert grille.title == "Experiment på place de la Grille"
     assert grille.subtitle == "Saint-Brieuc · Pågående"
+    assert grille.title_lang is None
     untranslated = slides["project:saint-brieuc-territorial-project-2018"]
     assert untranslated.title == "Un projet de territoire 2018 de « rupture »"
+    assert untranslated.title_lang == "fr"  # the slide's title says so, not only the speaker notes
     assert "(FR)" in untranslated.notes
 
 
