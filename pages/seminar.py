@@ -303,6 +303,9 @@ def take_home_files(options: slides_mod.SlideOptions) -> None:
 
 
 def ics_button(key: str) -> None:
+    """The calendar file of upcoming events, with a note when it would be empty."""
+    if not calendar.upcoming(calendar.event_views(network, lang), TODAY):
+        st.caption(ui.tr("calendar.no_upcoming"))
     st.download_button(
         ui.tr("seminar.download.ics"),
         data=lambda: calendar.events_ics(network, base_url(), TODAY, lang),
@@ -382,8 +385,6 @@ def show_calendar() -> None:
     left, right = st.columns(2, gap="large")
     with left:
         st.header(ui.tr("calendar.upcoming"), anchor=False)
-        if not coming:
-            st.caption(ui.tr("calendar.no_upcoming"))
         for event in coming:
             event_card(event)
         ics_button("calendar_dl_ics")

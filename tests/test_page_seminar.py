@@ -169,3 +169,10 @@ def test_an_empty_store_shows_a_short_presentation_and_a_hint(empty_engine):
     calendar = run_page(PAGE, view="calendar")
     _no_traceback(calendar)
     assert "No event recorded yet." in _text(calendar)
+
+
+def test_the_calendar_download_says_when_it_would_be_empty(engine):
+    """The seeded network's only event is from 2017: the take-home calendar file holds no upcoming event, and says so."""
+    at = run_page(PAGE)
+    _no_traceback(at)
+    assert "No upcoming event yet: the download holds an empty calendar." in [c.value for c in at.caption]
