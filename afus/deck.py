@@ -37,7 +37,36 @@ def _text_box(slide, left: Emu, top: Emu, width: Emu, height: Emu):  # noqa: ANN
     return frame
 
 
-def _paragraph(frame, text: str, size: int, *, bold: bool = False, colour: RGBColor = INK, first: bool = False):  # noqa: ANN001, ANN202
+# Average width of a character of the deck's sans-serif font, as a share of its size.
+CHAR_WIDTH = 0.5
+LINE_HEIGHT = 1.2
+SPACE_AFTER = 0.35
+MIN_SCALE = 0.6
+
+
+def text_height_pt(paragraphs: Sequence[tuple[str, float]], width_pt: float) -> float:
+    """Estimated height of ``(text, size in pt)`` paragraphs wrapped to ``width_pt``."""
+    total = 0.0
+    for text, size in paragraphs:
+        per_line = max(1, int(width_pt / (CHAR_WIDTH * size)))
+        lines = max(1, -(-len(text) // per_line))
+        total += lines * size * LINE_HEIGHT + size * SPACE_AFTER
+    return total
+
+
+def fit_scale(paragraphs: Sequence[tuple[str, float]], width_pt: float, height_pt: float) -> float:
+    """The largest factor (down to ``MIN_SCALE``) by which the sizes shrink so the text fits its box.
+
+    PowerPoint's own "shrink text on overflow" applies only once someone
+    edits the text: a deck handed out must fit as it is written.
+    """
+    scale = 1.0
+    while scale > MIN_SCALE and text_height_pt([(text, size * scale) for text, size in paragraphs], width_pt) > height_pt:
+        scale -= 0.05
+    return max(scale, MIN_SCALE)
+
+
+def _paragraph(frame, text: str, size: float, *, bold: bool = False, colour: RGBColor = INK, first: bool = False):  # noqa: ANN001, ANN202
     paragraph = frame.paragraphs[0] if first else frame.add_paragraph()
     run = paragraph.add_run()
     run.text = text
@@ -94,24 +123,25 @@ def _add_slide(prs: Presentation, spec: Slide, images: _Images, lang: str) -> No
                 _paragraph(frame, _line_text(line, lang), 20, colour=MUTED).alignment = PP_ALIGN.CENTER
     else:
         # The title is a named shape so readers (and tests) find it as the slide's title.
-        head = _text_box(slide, MARGIN, Inches(0.35), WIDTH - 2 * MARGIN, Inches(1.0))
+        head_width, head_height = WIDTH - 2 * MARGIN, Inches(1.2)
+        head = _text_box(slide, MARGIN, Inches(0.3), head_width, head_height)
         slide.shapes[-1].name = "Title"
-        _paragraph(head, _line_text(Line(spec.title, spec.title_lang), lang), 32, bold=True, colour=ACCENT, first=True)
+        heading = [(_line_text(Line(spec.title, spec.title_lang), lang), 32, True, ACCENT)]
         if spec.subtitle:
-            _paragraph(head, spec.subtitle, 18, colour=MUTED)
-        body = _text_box(slide, MARGIN, Inches(1.6), text_width, HEIGHT - Inches(2.0))
-        first = True
+            heading.append((spec.subtitle, 18, False, MUTED))
+        _write(head, heading, head_width, head_height)
+        body_top = Inches(1.6)
+        body_height = HEIGHT - body_top - Inches(0.4)
+        body = _text_box(slide, MARGIN, body_top, text_width, body_height)
+        paragraphs = []
         if spec.stats:
-            stats = "   ·   ".join(f"{s.value} {s.label}" for s in spec.stats)
-            _paragraph(body, stats, 18, bold=True, first=True)
-            first = False
+            paragraphs.append(("   ·   ".join(f"{s.value} {s.label}" for s in spec.stats), 18, True, INK))
         for section in spec.sections:
             if section.heading:
-                _paragraph(body, section.heading, 20, bold=True, colour=ACCENT, first=first)
-                first = False
+                paragraphs.append((section.heading, 20, True, ACCENT))
             for line in section.lines:
-                _paragraph(body, ("• " if section.heading else "") + _line_text(line, lang), 16, first=first)
-                first = False
+                paragraphs.append((("• " if section.heading else "") + _line_text(line, lang), 16, False, INK))
+        _write(body, paragraphs, text_width, body_height)
     if has_chart:
         left = WIDTH - MARGIN - Inches(4.4)
         if spec.chart == "themes":
@@ -123,6 +153,14 @@ def _add_slide(prs: Presentation, spec: Slide, images: _Images, lang: str) -> No
         slide.shapes.add_picture(io.BytesIO(picture), left, Inches(1.5), width=width)
     if spec.notes:
         slide.notes_slide.notes_text_frame.text = spec.notes
+
+
+def _write(frame, paragraphs: list[tuple[str, float, bool, RGBColor]], width: Emu, height: Emu) -> None:  # noqa: ANN001
+    """``(text, size, bold, colour)`` paragraphs in ``frame``, all scaled down alike until they fit its box."""
+    # The box's inner margins (0.1 in left and right, 0.05 in top and bottom) are not room for text.
+    scale = fit_scale([(text, size) for text, size, _, _ in paragraphs], Emu(width).pt - 14.4, Emu(height).pt - 7.2)
+    for n, (text, size, bold, colour) in enumerate(paragraphs):
+        _paragraph(frame, text, round(size * scale, 1), bold=bold, colour=colour, first=n == 0)
 
 
 def build_deck(slides: Sequence[Slide], network: Network, lang: str) -> bytes:

@@ -10,7 +10,7 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from afus.deck import build_deck, slide_titles
+from afus.deck import build_deck, fit_scale, slide_titles, text_height_pt
 from afus.network import load_network
 from afus.slides import SlideOptions, build_slides
 from tests import seminar_data
@@ -127,3 +127,27 @@ def test_user_text_stays_plain_text_in_the_deck(engine):
         if run.hyperlink.address
     ]
     assert links == []
+
+
+def test_a_long_slide_is_written_small_enough_to_fit_its_box():
+    bullets = [("• " + "A project title of a reasonable length (Saint-Brieuc)", 16)] * 17 + [("New projects", 20)] * 3
+    width, height = 8.0 * 72, 5.5 * 72
+    assert text_height_pt(bullets, width) > height  # at its own sizes it would run off the slide
+    scale = fit_scale(bullets, width, height)
+    assert 0.6 <= scale < 1
+    assert text_height_pt([(text, size * scale) for text, size in bullets], width) <= height
+    assert fit_scale(bullets[:3], width, height) == 1.0  # a short slide keeps its sizes
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "sv"])
+def test_every_text_box_of_the_deck_holds_its_text(engine, lang):
+    """Long titles and the "new since" slide included: sizes are what fits, as PowerPoint will not shrink them itself."""
+    network = load_network(engine)
+    data = build_deck(build_slides(network, OPTIONS, lang), network, lang)
+    for number, slide in enumerate(Presentation(io.BytesIO(data)).slides, start=1):
+        for shape in slide.shapes:
+            if not shape.has_text_frame:
+                continue
+            paragraphs = [(p.text, p.runs[0].font.size.pt) for p in shape.text_frame.paragraphs if p.runs]
+            needed = text_height_pt(paragraphs, shape.width.pt - 14.4)
+            assert needed <= shape.height.pt - 7.2, (lang, number, shape.name, paragraphs[0][0][:40])
