@@ -7,7 +7,9 @@ config points plotly at the base maps served by the app itself
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -28,7 +30,7 @@ HEATMAP_SCALE = [[0.0, "#F7FBFF"], [0.5, "#6BAED6"], [1.0, "#08306B"]]
 
 # France and Sweden with some margin (degrees).
 NETWORK_LAT_RANGE = (41.0, 67.5)
-NETWORK_LON_RANGE = (-8.0, 30.0)
+NETWORK_LON_RANGE = (-13.0, 30.0)
 # Dark text on charts (the default grey ticks are below 4.5:1 on white).
 TEXT_COLOUR = "#1A1A1A"
 FONT = dict(size=14, color=TEXT_COLOUR)
@@ -67,16 +69,23 @@ def member_map(
     *,
     focus_slug: str | None = None,
     height: int = 520,
+    label_size: int = 13,
 ) -> go.Figure:
     """Member cities on a map of France and Sweden, one marker colour (and legend entry) per country.
 
     ``cities`` needs ``slug``, ``name``, ``country``, ``latitude``, ``longitude``.
     With ``focus_slug`` that city is drawn larger and the others fainter.
+    Names are ``label_size`` pixels high, placed so that they do not overlap.
     """
     fig = go.Figure()
     located = cities[cities["latitude"].notna() & cities["longitude"].notna()]
     # Names on the map while they stay readable; beyond that they show on hover only.
     labelled = len(located) <= MAX_MAP_LABELS
+    if labelled:
+        places = dict(zip(located["slug"], label_positions(
+            located["latitude"].tolist(), located["longitude"].tolist(), located["name"].tolist(),
+            height=height, font_size=label_size,
+        ), strict=True))
     for country in sorted(set(located["country"]), key=lambda c: (c not in COUNTRY_COLOURS, c)):
         rows = located[located["country"] == country]
         focus = (rows["slug"] == focus_slug).tolist() if focus_slug else [True] * len(rows)
@@ -88,8 +97,8 @@ def member_map(
                 customdata=rows["slug"].tolist(),
                 name=country_labels.get(country, country),
                 mode="markers+text" if labelled else "markers",
-                textposition=label_positions(rows["latitude"].tolist(), rows["longitude"].tolist()) if labelled else None,
-                textfont=dict(size=13, color="#1A1A1A"),
+                textposition=[places[slug] for slug in rows["slug"]] if labelled else None,
+                textfont=dict(size=label_size, color="#1A1A1A"),
                 hovertemplate="%{text}<extra>" + _hover_safe(country_labels.get(country, country)) + "</extra>",
                 marker=dict(
                     size=[18 if f and focus_slug else 12 for f in focus],
@@ -139,18 +148,171 @@ def for_the_room(figure: go.Figure) -> go.Figure:
     return figure
 
 
-def label_positions(lats: Sequence[float], lons: Sequence[float], near_deg: float = 1.5) -> list[str]:
-    """Where to put each marker's label so that two close cities (Gothenburg, Borås) do not overlap.
+# Where a marker's label may go, in order of preference (plotly's textposition).
+LABEL_PLACES = ("top center", "middle right", "middle left", "bottom center", "top right", "top left", "bottom right", "bottom left")
+LABEL_CHAR_WIDTH = 0.5  # average character width as a share of the font size (Source Sans)
+MAP_TOP_MARGIN = 10
 
-    Labels go above the marker, except for a city with a close neighbour: the
-    western one's label goes to the upper left, the eastern one's to the lower right.
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom in pixels
+
+
+def _mercator(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def _label_box(place: str, x: float, y: float, width: float, height: float, gap: float) -> Box:
+    vertical, horizontal = place.split()
+    if vertical == "middle":
+        top = y - height / 2
+        left = x + gap if horizontal == "right" else x - gap - width
+    else:
+        top = y - gap - height if vertical == "top" else y + gap
+        if horizontal == "center":
+            left = x - width / 2
+        else:
+            left = x + gap / 2 if horizontal == "right" else x - gap / 2 - width
+    return left, top, left + width, top + height
+
+
+def overlap(a: Box, b: Box) -> float:
+    """The area two boxes share."""
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+@dataclass(frozen=True)
+class LabelLayout:
+    """Where each name goes (plotly textposition), its estimated box, the markers' boxes and the map's frame."""
+
+    positions: list[str]
+    boxes: list[Box]
+    markers: list[Box]
+    frame: Box
+
+
+def label_positions(lats: Sequence[float], lons: Sequence[float], names: Sequence[str], **sizes: int) -> list[str]:
+    """Where to put each city's name on the member map (see :func:`label_layout`)."""
+    return label_layout(lats, lons, names, **sizes).positions
+
+
+def label_layout(
+    lats: Sequence[float],
+    lons: Sequence[float],
+    names: Sequence[str],
+    *,
+    height: int = 520,
+    font_size: int = 13,
+    marker_size: int = 12,
+) -> LabelLayout:
+    """Where to put each city's name on the member map so that names neither overlap nor leave the map.
+
+    The map shows ``NETWORK_LAT_RANGE`` × ``NETWORK_LON_RANGE`` in a Mercator
+    projection, ``height`` pixels high. Each name's box is estimated in
+    pixels. Cities whose names could touch form a group; within a group of
+    up to ``EXHAUSTIVE_GROUP`` every combination of places is weighed (least
+    overlap of names, markers and map edge, then the most preferred places
+    in ``LABEL_PLACES``); a larger group is placed city by city.
     """
-    positions = ["top center"] * len(lats)
-    for i in range(len(lats)):
-        for j in range(len(lats)):
-            if i != j and abs(lats[i] - lats[j]) < near_deg / 2 and abs(lons[i] - lons[j]) < near_deg:
-                positions[i] = "top left" if lons[i] < lons[j] else "bottom right"
-    return positions
+    scale = (height - MAP_TOP_MARGIN) / (_mercator(NETWORK_LAT_RANGE[1]) - _mercator(NETWORK_LAT_RANGE[0]))
+    frame = (0.0, 0.0, math.radians(NETWORK_LON_RANGE[1] - NETWORK_LON_RANGE[0]) * scale, height - MAP_TOP_MARGIN)
+    points = [
+        (math.radians(lon - NETWORK_LON_RANGE[0]) * scale, (_mercator(NETWORK_LAT_RANGE[1]) - _mercator(lat)) * scale)
+        for lat, lon in zip(lats, lons, strict=True)
+    ]
+    radius = marker_size / 2 + 1
+    markers = [(x - radius, y - radius, x + radius, y + radius) for x, y in points]
+    sizes = [(LABEL_CHAR_WIDTH * font_size * len(str(name)), font_size * 1.15) for name in names]
+    reach = [max(w, 40.0) for w, _ in sizes]
+
+    def crowding(i: int) -> int:
+        return sum(1 for j, (x, y) in enumerate(points) if j != i and abs(x - points[i][0]) < reach[i] and abs(y - points[i][1]) < 3 * font_size)
+
+    # Each city's candidate boxes, with what they cost alone: leaving the map, covering another marker.
+    candidates: list[list[tuple[str, Box, float]]] = []
+    for i, (x, y) in enumerate(points):
+        options = []
+        for place in LABEL_PLACES:
+            box = _label_box(place, x, y, *sizes[i], gap=radius + 1)
+            outside = (box[2] - box[0]) * (box[3] - box[1]) - overlap(box, frame)
+            covered = sum(overlap(box, m) for j, m in enumerate(markers) if j != i)
+            options.append((place, box, 4 * outside + 3 * covered))
+        candidates.append(options)
+
+    # Cities whose names could touch form a group; each group is solved on its own.
+    n = len(points)
+    group = list(range(n))
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            group[i] = group[group[i]]
+            i = group[i]
+        return i
+
+    for i in range(n):
+        for j in range(i + 1, n):
+            if any(overlap(a[1], b[1]) for a in candidates[i] for b in candidates[j]):
+                group[root(i)] = root(j)
+    positions = ["top center"] * n
+    chosen: dict[int, Box] = {}
+    for members in _groups(root, n):
+        members.sort(key=lambda i: (-crowding(i), i))
+        for i, option in zip(members, _best_options(members, candidates), strict=True):
+            positions[i], chosen[i] = candidates[i][option][0], candidates[i][option][1]
+    return LabelLayout(positions, [chosen[i] for i in range(n)], markers, frame)
+
+
+# Up to this many cities whose names could touch, every combination of places is weighed; beyond, each city in turn.
+EXHAUSTIVE_GROUP = 7
+
+
+def _groups(root, n: int) -> list[list[int]]:  # noqa: ANN001
+    out: dict[int, list[int]] = {}
+    for i in range(n):
+        out.setdefault(root(i), []).append(i)
+    return [out[k] for k in sorted(out)]
+
+
+def _best_options(members: list[int], candidates: list[list[tuple[str, Box, float]]]) -> list[int]:
+    """For each city of a group, the index of its place: least overlap in all, then the most preferred places."""
+
+    def pair_cost(i: int, a: int, j: int, b: int) -> float:
+        return overlap(candidates[i][a][1], candidates[j][b][1])
+
+    # Each city in turn takes its best place given those already placed: a start, and the answer for a large group.
+    greedy: list[int] = []
+    for k, i in enumerate(members):
+        costs = [
+            (candidates[i][a][2] + sum(pair_cost(i, a, members[m], greedy[m]) for m in range(k)), a)
+            for a in range(len(candidates[i]))
+        ]
+        greedy.append(min(costs)[1])
+    if len(members) > EXHAUSTIVE_GROUP:
+        return greedy
+
+    def total(choice: list[int]) -> tuple[float, int]:
+        cost = sum(candidates[i][a][2] for i, a in zip(members, choice, strict=True))
+        cost += sum(pair_cost(members[k], choice[k], members[m], choice[m]) for k in range(len(members)) for m in range(k))
+        return round(cost, 1), sum(choice)
+
+    best = [total(greedy), list(greedy)]
+
+    def search(k: int, choice: list[int], cost: float) -> None:
+        if (round(cost, 1), sum(choice)) >= best[0] and (k < len(members) or (round(cost, 1), sum(choice)) > best[0]):
+            return  # no better than the best found: neither in overlap nor, at equal overlap, in preferred places
+        if k == len(members):
+            key = total(choice)
+            if key < best[0]:
+                best[0], best[1] = key, list(choice)
+            return
+        i = members[k]
+        for a in range(len(candidates[i])):
+            extra = candidates[i][a][2] + sum(pair_cost(i, a, members[m], choice[m]) for m in range(k))
+            choice.append(a)
+            search(k + 1, choice, cost + extra)
+            choice.pop()
+
+    search(0, [], 0.0)
+    return best[1]
 
 
 def _hover_safe(value: str) -> str:

@@ -84,8 +84,8 @@ def show_map(slide: Slide) -> None:
         cities = cities[cities["id"].isin(slide.city_ids)]
     elif slide.kind in ("city", "project") and slide.city_ids:
         focus = cities[cities["id"] == slide.city_ids[0]]["slug"].iloc[0]
-    figure = charts.member_map(cities, country_labels, focus_slug=focus, height=MAP_HEIGHT)
-    figure.update_traces(textfont_size=18)
+    # The ten members' names fit this small map side by side at 15 px; a pair's two names take 18.
+    figure = charts.member_map(cities, country_labels, focus_slug=focus, height=MAP_HEIGHT, label_size=18 if len(cities) <= 4 else 15)
     charts.for_the_room(figure)
     names = cities.sort_values("name")
     data = pd.DataFrame(

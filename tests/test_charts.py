@@ -80,12 +80,30 @@ def test_member_map_skips_cities_without_coordinates():
     assert list(fig.data[0].text) == ["A"]
 
 
-def test_close_cities_get_labels_on_opposite_sides(network):
-    se = network.cities[network.cities["country"] == "SE"]
-    positions = dict(zip(se["slug"], charts.label_positions(se["latitude"].tolist(), se["longitude"].tolist())))
-    assert positions["gothenburg"] == "top left"  # west of Borås, 1° apart
-    assert positions["boras"] == "bottom right"
-    assert positions["umea"] == "top center"
+@pytest.mark.parametrize(("height", "font_size"), [(520, 13), (420, 13), (340, 15)])  # overview, city profile, slide
+def test_member_names_neither_overlap_nor_cover_a_marker_nor_leave_the_map(network, height, font_size):
+    cities = network.cities
+    layout = charts.label_layout(
+        cities["latitude"].tolist(), cities["longitude"].tolist(), cities["name"].tolist(), height=height, font_size=font_size
+    )
+    boxes = layout.boxes
+    assert all(charts.overlap(a, b) == 0 for n, a in enumerate(boxes) for b in boxes[n + 1 :])
+    # On the slide's small map Paris is so close to Saint-Brieuc that a name may graze a marker's edge, never more.
+    marker_area = (layout.markers[0][2] - layout.markers[0][0]) ** 2
+    grazed = [charts.overlap(box, marker) for n, box in enumerate(boxes) for m, marker in enumerate(layout.markers) if m != n]
+    assert max(grazed) < 0.2 * marker_area
+    left, top, right, bottom = layout.frame
+    assert all(left <= b[0] and b[2] <= right and top <= b[1] and b[3] <= bottom for b in boxes)
+    # Gothenburg and Borås, 1° apart, get different sides.
+    places = dict(zip(cities["slug"], layout.positions, strict=True))
+    assert places["gothenburg"] != places["boras"]
+
+
+def test_the_map_uses_the_names_places(network):
+    fig = charts.member_map(network.cities, LABELS, height=340, label_size=15)
+    shown = {name: place for trace in fig.data for name, place in zip(trace.text, trace.textposition, strict=True)}
+    assert shown["Umeå"] == "top center" and len(set(shown.values())) > 2
+    assert {trace.textfont.size for trace in fig.data} == {15}
 
 
 def test_count_bars_shorten_labels_and_keep_full_names_on_hover(network):
