@@ -20,6 +20,7 @@ theme_names = ui.per_version(
     ("themes.names", lang), lambda: {row["slug"]: row["name"] for _, group in catalogue for _, row in group.iterrows()}
 )
 city_names = ui.per_version(("themes.city_names",), lambda: dict(zip(network.cities["slug"], network.cities["name"])))
+BALANCE_ANCHOR = "balance"  # the balance section's address on the page (#balance)
 
 
 def project_link(project: pd.Series) -> None:
@@ -142,7 +143,7 @@ def heatmap_parts(frameworks: tuple[str, ...]) -> tuple | None:
 
 @st.fragment  # choosing a city redraws this section only
 def show_balance() -> None:
-    st.header(ui.tr("browse.themes.balance"))
+    st.header(ui.tr("browse.themes.balance"), anchor=BALANCE_ANCHOR)
     st.markdown(ui.tr("browse.themes.balance_intro"))
     scopes = [""] + list(city_names)
     write_city = ui.bind_to_url("themes_city", "city", valid=scopes)
@@ -199,6 +200,10 @@ else:
         ui.not_found(ui.tr("browse.themes.not_found", slug=requested), "pages/themes.py", ui.tr("nav.themes"))
     theme_selector()
     st.markdown(ui.tr("browse.themes.intro"))
+    linked_city = ui.query_param("city")
+    if linked_city in city_names:  # arriving from a city's "balance" link: the section is far below
+        label = ui.escape_markdown(ui.tr("browse.profile.balance_link", city=city_names[linked_city]))
+        st.markdown(f":material/arrow_downward: [{label}](#{BALANCE_ANCHOR})")
     show_catalogue()
     show_heatmap()
     show_balance()

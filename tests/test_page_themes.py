@@ -73,6 +73,10 @@ def test_balance_of_one_city_from_the_url(engine):
     capitals = next(f for alt, f in figures(at).items() if "Cinq capitaux" in alt and "Saint-Brieuc" in alt)
     assert capitals["data"][0]["x"] == [0, 1, 0, 0, 1]
     assert "Pas encore rattaché à aucun d'eux : 1 projet sur 3." in " ".join(figures(at))
+    # The section is far down the page: a link at the top leads to it.
+    jump = [m.value for m in at.markdown if "](#balance)" in m.value]
+    assert jump == [":material/arrow_downward: [Équilibre des projets de Saint\\-Brieuc](#balance)"]
+    assert [h.proto.anchor for h in at.header if h.proto.anchor == "balance"] == ["balance"]
 
 
 def test_balance_selector_writes_the_url(engine):
