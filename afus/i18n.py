@@ -87,10 +87,12 @@ def format_date(value: dt.date | None, lang: str, fmt: str = "long") -> str:
     return _babel_date(value, format=fmt, locale=_LOCALES[normalize_lang(lang)])
 
 
-def format_number(value: float | int | None, lang: str) -> str:
+def format_number(value: float | int | None, lang: str, decimals: int | None = None) -> str:
+    """``value`` as ``lang`` writes it; with ``decimals``, exactly that many ("4,0"), else none trailing ("4")."""
     if value is None or value != value:
         return ""
-    return _babel_decimal(value, locale=_LOCALES[normalize_lang(lang)])
+    pattern = None if decimals is None else "#,##0." + "0" * decimals if decimals else "#,##0"
+    return _babel_decimal(value, format=pattern, locale=_LOCALES[normalize_lang(lang)])
 
 
 class CatalogueError(Exception):

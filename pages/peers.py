@@ -36,7 +36,7 @@ def _section_changed(labels: dict[str, str]) -> None:
 
 
 def _score(value: float) -> str:
-    return format_number(round(value, 1), ui.lang())
+    return format_number(value, ui.lang(), decimals=1)
 
 
 def _contact(contact: peer_view.Contact) -> None:
@@ -298,7 +298,8 @@ with left:
 with right:
     # Offered once a city is chosen (Streamlit greys a disabled widget's label below WCAG AA contrast).
     if city_id is not None:
-        _url_choice(ui.tr("peers.with.label"), "peers_with", "with", city_names, ui.tr("peers.with.placeholder"))
+        others = {slug: name for slug, name in city_names.items() if slug != city_slug}  # not the city itself
+        _url_choice(ui.tr("peers.with.label"), "peers_with", "with", others, ui.tr("peers.with.placeholder"))
 
 if city_id is None:
     st.info(ui.tr("peers.pick_city"))

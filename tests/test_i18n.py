@@ -177,3 +177,8 @@ def test_import_messages_agree_with_their_counts() -> None:
     assert t("io.import.apply", "fr", count=3) == "Importer 3 lignes"
     assert t("io.summary", "fr", create=0, update=1, unchanged=1) == "0 nouveau, 1 mis à jour, 1 inchangé."
     assert t("io.import.has_errors", "sv", count=1) == "1 problem: inget importeras förrän det har rättats i filen."
+
+
+def test_a_score_keeps_its_decimal_in_every_language() -> None:
+    assert [i18n.format_number(4.0, lang, decimals=1) for lang in ("en", "fr", "sv")] == ["4.0", "4,0", "4,0"]
+    assert i18n.format_number(4.0, "sv") == "4"  # counts and the like: no trailing zero

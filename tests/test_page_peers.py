@@ -84,6 +84,8 @@ def test_compare_two_cities_side_by_side(engine):
     # Saint-Brieuc's three tracks are what it wants to learn about.
     assert "Priority to renovating centres: energy efficiency and, more widely, circular economy" in text
     assert at.selectbox(key="peers_with").value == "malmo"
+    offered = at.selectbox(key="peers_with").options  # as shown: city names
+    assert "Malmö" in offered and "Saint-Brieuc" not in offered  # a city is not compared with itself
     assert ("projects", "project=saint-brieuc-place-de-la-grille") in [(p, q) for p, q, _ in links(at)]
 
 
