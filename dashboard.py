@@ -13,6 +13,7 @@ pages = [
     for spec in PAGES
 ]
 current = st.navigation(pages)
+ui.page_style()
 # Following an st.page_link to the page already shown does not update the
 # address bar's query string (Streamlit 1.67): say it again so the URL always
 # matches the view and can be shared.

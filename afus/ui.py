@@ -177,6 +177,23 @@ def content(row, field: str) -> Localized:  # noqa: ANN001
     return localized(row[field], row["lang"], row.get("translations"), field, lang())
 
 
+# --- page style -----------------------------------------------------------------
+
+# A link's label wraps onto more lines instead of being cut on a narrow screen
+# (Streamlit keeps page links on one line). Static CSS, no user text.
+LINK_WRAP_CSS = """<style>
+[data-testid="stPageLink-NavLink"] { height: auto; }
+[data-testid="stPageLink-NavLink"] :is(span, div, p) { white-space: normal !important; overflow-wrap: anywhere; }
+</style>"""
+
+
+def page_style() -> None:
+    """The app's own style rules, once per page (in the sidebar: they draw nothing, and the page's elements stay as they are)."""
+    from afus.charts import THEMED_TEXT_CSS
+
+    st.sidebar.html(THEMED_TEXT_CSS + LINK_WRAP_CSS)
+
+
 # --- safe rendering -----------------------------------------------------------
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
@@ -243,9 +260,8 @@ def chart(figure, caption: str, data, *, key: str | None = None) -> None:  # noq
     ``data`` is a DataFrame with localized column names. The figure is drawn
     with :data:`afus.charts.PLOTLY_CONFIG` (offline base maps).
     """
-    from afus.charts import PLOTLY_CONFIG, THEMED_TEXT_CSS
+    from afus.charts import PLOTLY_CONFIG
 
-    st.html(THEMED_TEXT_CSS)
     st.plotly_chart(figure, config=PLOTLY_CONFIG, key=key, on_select="ignore", alt=caption)
     st.caption(escape_markdown(caption))
     with st.expander(tr("browse.chart_data")):

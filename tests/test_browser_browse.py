@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from afus.i18n import t
-from tests.browser_support import choose, goto, main_text, query_params, wait_for_app, widget
+from tests.browser_support import choose, goto, main_text, new_context, query_params, wait_for_app, wait_until_drawn, widget
 
 pytestmark = pytest.mark.browser
 
@@ -92,3 +92,22 @@ def test_balance_selector_and_heatmap_on_the_themes_page(app_server, page) -> No
     goto(page, app_server, "/themes", city="saint-brieuc")
     assert "Not yet tagged with any of them: 1 of 3 projects." in main_text(page)
     assert page.blocked_requests == [] and page.page_errors == []
+
+
+def test_long_link_labels_wrap_on_a_phone(app_server, browser) -> None:  # noqa: ANN001
+    """At 390 px a theme's long name wraps onto more lines; it is not cut off."""
+    context = new_context(browser, viewport={"width": 390, "height": 900}, locale="en-GB")
+    try:
+        page = context.new_page()
+        goto(page, app_server, "/themes")
+        wait_until_drawn(page)
+        links = page.evaluate(
+            """() => [...document.querySelectorAll("[data-testid='stMain'] [data-testid='stPageLink-NavLink']")].map(a => {
+                 const p = a.querySelector('p'); return {text: p.innerText, cut: p.scrollWidth > p.clientWidth + 1,
+                 right: a.getBoundingClientRect().right}; })"""
+        )
+        assert len(links) > 10
+        assert [link["text"] for link in links if link["cut"] or link["right"] > 390] == []
+        assert any("\\n" in link["text"] or len(link["text"]) > 45 for link in links)  # long names are there
+    finally:
+        context.close()

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from afus.i18n import t
-from tests.browser_support import APP_TIMEOUT_MS, AppServer, goto, main_text, query_params, start_from_top, tab_to, url_path, wait_for_app
+from tests.browser_support import APP_TIMEOUT_MS, AppServer, goto, main_text, query_params, start_from_top, tab_to, url_path, wait_for_app, wait_until_drawn
 
 # Keyboard use of read-only views: once, in the SQLite pass (signing in with the keyboard is in test_browser_manage).
 pytestmark = [pytest.mark.browser, pytest.mark.rendering]
@@ -128,6 +128,8 @@ def test_focus_is_always_visible(app_server: AppServer, page) -> None:  # noqa: 
 def test_presenter_changes_slides_with_a_clicker(app_server: AppServer, page) -> None:  # noqa: ANN001
     """A presentation clicker sends Page Down / Page Up: they go to the next and the previous slide."""
     goto(page, app_server, "/seminar?slide=2")
+    wait_until_drawn(page)
+    page.locator(".st-key-seminar_next kbd").wait_for()  # the button, and so its key, is there
     page.keyboard.press("PageDown")
     wait_for_app(page)
     page.wait_for_function("() => new URLSearchParams(location.search).get('slide') === '3'", timeout=APP_TIMEOUT_MS)
