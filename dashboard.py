@@ -16,8 +16,12 @@ current = st.navigation(pages)
 ui.page_style()
 # Following an st.page_link to the page already shown does not update the
 # address bar's query string (Streamlit 1.67): say it again so the URL always
-# matches the view and can be shared.
-st.query_params.from_dict({name: st.query_params.get_all(name) for name in st.query_params})
+# matches the view and can be shared. Only then: on a switch to another page,
+# saying it again would add a history entry (the old page without its
+# parameters) that the browser's Back button lands on first.
+if st.session_state.get("shown_page") == current.url_path:
+    st.query_params.from_dict({name: st.query_params.get_all(name) for name in st.query_params})
+st.session_state["shown_page"] = current.url_path
 st.sidebar.caption(ui.tr("app.network"))
 ui.language_selector()
 with ui.store_guard():  # a read-only, full or unreachable store: a clear message, no traceback

@@ -126,3 +126,15 @@ def test_after_a_language_switch_the_filters_still_write_codes_to_the_url(app_se
     assert (params.get("country"), params.get("sort"), params.get("lang")) == ("SE", "city", "sv"), page.url
     assert "4 av 7 projekt" in main_text(page)
     healthy(page)
+
+
+def test_back_after_the_sidebar_returns_to_the_search(app_server, page) -> None:  # noqa: ANN001
+    """Browser Back from a page opened in the sidebar lands on the search as it was, not on the bare page first."""
+    goto(page, app_server, "/projects", q="rural")
+    assert query_params(page).get("q") == "rural"
+    follow(page, page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Cities", exact=True), lambda url: "/cities" in url)
+    page.go_back()
+    page.wait_for_url(lambda url: "/projects" in url)
+    assert query_params(page).get("q") == "rural", page.url
+    wait_for_app(page)
+    assert "rural" in page.locator(".st-key-projects_q input").input_value()
