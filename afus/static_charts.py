@@ -19,7 +19,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.collections import PolyCollection
 
-from afus.charts import COUNTRY_COLOURS, NETWORK_LAT_RANGE, NETWORK_LON_RANGE, OTHER_COLOUR, short_label
+from afus.charts import COUNTRY_COLOURS, NETWORK_LAT_RANGE, NETWORK_LON_RANGE, OTHER_COLOUR, label_positions, short_label
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE_MAP = ROOT / "static" / "topojson" / "europe_50m.json"
@@ -136,6 +136,19 @@ def _png(fig: Figure, dpi: int = 120) -> bytes:
     return buffer.getvalue()
 
 
+# Offset (points), horizontal and vertical alignment of a name for each plotly text position.
+LABEL_OFFSETS = {
+    "top center": ((0, 6), "center", "bottom"),
+    "bottom center": ((0, -6), "center", "top"),
+    "middle right": ((6, 0), "left", "center"),
+    "middle left": ((-6, 0), "right", "center"),
+    "top right": ((4, 4), "left", "bottom"),
+    "top left": ((-4, 4), "right", "bottom"),
+    "bottom right": ((4, -4), "left", "top"),
+    "bottom left": ((-4, -4), "right", "top"),
+}
+
+
 def member_map_png(
     cities: pd.DataFrame,
     country_labels: Mapping[str, str],
@@ -170,19 +183,27 @@ def member_map_png(
             zorder=3,
             label=country_labels.get(country, country),
         )
-        for (_, row), f in zip(rows.iterrows(), focus, strict=True):
-            if f:
-                ax.annotate(
-                    str(row["name"]),
-                    (row["longitude"], row["latitude"]),
-                    xytext=(0, 7),
-                    textcoords="offset points",
-                    ha="center",
-                    fontsize=10 if highlight else 8,
-                    weight="bold" if highlight else "normal",
-                    color="#1A1A1A",
-                    zorder=4,
-                )
+    # Names where they neither overlap nor leave the map (the page maps' layout, in points).
+    named = located[[not highlight or int(i) in highlight for i in located["id"]]]
+    font_size = 10 if highlight else 8
+    places = label_positions(
+        named["latitude"].tolist(), named["longitude"].tolist(), named["name"].astype(str).tolist(),
+        height=round(height * 72), font_size=font_size, marker_size=13 if highlight else 9,
+    ) if len(named) else []
+    for (_, row), place in zip(named.iterrows(), places, strict=True):
+        (dx, dy), ha, va = LABEL_OFFSETS[place]
+        ax.annotate(
+            str(row["name"]),
+            (row["longitude"], row["latitude"]),
+            xytext=(dx, dy),
+            textcoords="offset points",
+            ha=ha,
+            va=va,
+            fontsize=font_size,
+            weight="bold" if highlight else "normal",
+            color="#1A1A1A",
+            zorder=4,
+        )
     ax.set_xlim(*NETWORK_LON_RANGE)
     ax.set_ylim(*NETWORK_LAT_RANGE)
     if len(located):

@@ -162,3 +162,13 @@ def test_a_chart_for_the_room_has_no_text_smaller_than_16px():
     layout = figure.layout
     sizes = [layout.font.size, layout.legend.font.size, layout.xaxis.tickfont.size, layout.yaxis.tickfont.size, layout.xaxis.title.font.size]
     assert all(size is not None and size >= 16 for size in sizes), sizes
+
+
+def test_the_deck_maps_place_names_as_the_page_maps_do():
+    """Every place the layout can choose has its offset and alignment in the deck's PNG maps."""
+    from afus import static_charts
+
+    assert set(static_charts.LABEL_OFFSETS) == set(charts.LABEL_PLACES)
+    for (dx, dy), ha, va in static_charts.LABEL_OFFSETS.values():
+        assert (dx > 0) == (ha == "left") and (dx < 0) == (ha == "right")
+        assert (dy > 0) == (va == "bottom") and (dy < 0) == (va == "top")
