@@ -297,12 +297,12 @@ def _best_options(members: list[int], candidates: list[list[tuple[str, Box, floa
     best = [total(greedy), list(greedy)]
 
     def search(k: int, choice: list[int], cost: float) -> None:
-        if (round(cost, 1), sum(choice)) >= best[0] and (k < len(members) or (round(cost, 1), sum(choice)) > best[0]):
-            return  # no better than the best found: neither in overlap nor, at equal overlap, in preferred places
+        # Overlap and the places' ranks only grow as cities are added: a start no better than the best is dropped.
+        key = (round(cost, 1), sum(choice))
+        if key >= best[0]:
+            return
         if k == len(members):
-            key = total(choice)
-            if key < best[0]:
-                best[0], best[1] = key, list(choice)
+            best[0], best[1] = key, list(choice)
             return
         i = members[k]
         for a in range(len(candidates[i])):

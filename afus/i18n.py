@@ -91,7 +91,9 @@ def format_number(value: float | int | None, lang: str, decimals: int | None = N
     """``value`` as ``lang`` writes it; with ``decimals``, exactly that many ("4,0"), else none trailing ("4")."""
     if value is None or value != value:
         return ""
-    pattern = None if decimals is None else "#,##0." + "0" * decimals if decimals else "#,##0"
+    pattern = None
+    if decimals is not None:
+        pattern = "#,##0." + "0" * decimals if decimals > 0 else "#,##0"
     return _babel_decimal(value, format=pattern, locale=_LOCALES[normalize_lang(lang)])
 
 

@@ -233,7 +233,7 @@ def csv_of(network: Network, shown, lang: str) -> bytes:  # noqa: ANN001 (a fram
 
 def count_label(count: int) -> str:
     """A count of projects in words ("1 project", "7 projects") in the interface language."""
-    return ui.tr("projects.count.one") if count == 1 else ui.tr("projects.count.other", count=count)
+    return ui.tr("projects.count", count=count)
 
 
 # --- one project -------------------------------------------------------------------------

@@ -302,9 +302,9 @@ def take_home_files(options: slides_mod.SlideOptions) -> None:
     ics_button("seminar_dl_ics")
 
 
-def ics_button(key: str) -> None:
-    """The calendar file of upcoming events, with a note when it would be empty."""
-    if not calendar.upcoming(calendar.event_views(network, lang), TODAY):
+def ics_button(key: str, views: list | None = None) -> None:
+    """The calendar file of upcoming events, with a note when it would be empty (``views``: the events, if built already)."""
+    if not calendar.upcoming(views if views is not None else calendar.event_views(network, lang), TODAY):
         st.caption(ui.tr("calendar.no_upcoming"))
     st.download_button(
         ui.tr("seminar.download.ics"),
@@ -360,7 +360,7 @@ def show_calendar() -> None:
     views = calendar.event_views(network, lang)
     if not views:
         st.info(ui.tr("calendar.none"))
-        ics_button("calendar_dl_ics")
+        ics_button("calendar_dl_ics", views)
         return
     chosen = ui.query_param("event")
     by_slug = {v.slug: v for v in views}
@@ -387,7 +387,7 @@ def show_calendar() -> None:
         st.header(ui.tr("calendar.upcoming"), anchor=False)
         for event in coming:
             event_card(event)
-        ics_button("calendar_dl_ics")
+        ics_button("calendar_dl_ics", views)
     with right:
         st.header(ui.tr("calendar.past"), anchor=False)
         for event in calendar.past(views, TODAY):

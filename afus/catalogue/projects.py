@@ -41,8 +41,7 @@ STRINGS = {
         "sv": "Några värden i länken kändes inte igen och ignoreras: {values}.",
     },
     # results
-    "projects.count.one": {"en": "1 project", "fr": "1 projet", "sv": "1 projekt"},
-    "projects.count.other": {"en": "{count} projects", "fr": "{count} projets", "sv": "{count} projekt"},
+    "projects.count": {"en": "{count} {count|project|projects}", "fr": "{count} {count|projet|projets}", "sv": "{count} projekt"},
     "projects.count.of": {
         "en": "{shown} of {total} {total|project|projects}",
         "fr": "{shown} sur {total} {total|projet|projets}",
