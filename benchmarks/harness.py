@@ -160,7 +160,6 @@ def streamlit_server(
         "--server.address", "127.0.0.1",
         "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
         *(args or []),
     ]
     full_env = {**os.environ, **(env or {})}

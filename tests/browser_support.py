@@ -248,8 +248,6 @@ def start_app_server(
         "--server.headless", "true",
         "--server.port", str(port),
         "--server.address", "127.0.0.1",
-        "--server.fileWatcherType", "none",
-        "--server.runOnSave", "false",
         "--browser.gatherUsageStats", "false",
         *(("--server.baseUrlPath", path_prefix) if path_prefix else ()),
         *extra_args,

@@ -38,6 +38,8 @@ def test_production_settings_in_config() -> None:
     assert 1 <= server["maxUploadSize"] <= 10  # megabytes; the import itself allows 5 MB
     assert server["maxUploadSize"] * 1024 * 1024 >= imports.MAX_UPLOAD_BYTES
     assert CONFIG["client"]["showErrorDetails"] == "none"
+    # Watching the sources is for development: it costs every new session (see the config's comment).
+    assert server["fileWatcherType"] == "none" and server["runOnSave"] is False
 
 
 # --- cross-origin websocket ------------------------------------------------------------------------
