@@ -20,20 +20,24 @@ BACKGROUND_LUMINANCE_JS = """() => {
 
 # Chart text drawn on the page's own background (ticks, axis and colour-bar
 # titles, legend, numbers beside bars) whose contrast with that background is
-# under 4.5:1. axe-core does not check text inside SVG. City names on a map sit
-# on its light land and sea, not on the page, and are left out.
-CHART_TEXT_LOW_CONTRAST_JS = """() => {
+# under 4.5:1, and bars under 3:1 (WCAG 1.4.11, graphics). axe-core does not
+# check inside SVG. City names and markers on a map sit on its light land and
+# sea, not on the page, and are left out.
+CHART_LOW_CONTRAST_JS = """() => {
   const rgb = (c) => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
   const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
     .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
   const page = lum(rgb(getComputedStyle(document.querySelector('[data-testid=stApp]')).backgroundColor));
-  const texts = [...document.querySelectorAll(
-    "[data-testid='stMain'] .stPlotlyChart :is(.xtick text, .ytick text, .xtitle, .ytitle, .legendtext, .bartext, .cbaxis text, .cbtitle text)")];
-  const low = texts.filter(t => t.textContent.trim()).map(t => {
-    const l = lum(rgb(getComputedStyle(t).fill));
-    return {text: t.textContent.slice(0, 30), ratio: (Math.max(l, page) + 0.05) / (Math.min(l, page) + 0.05)};
-  }).filter(t => t.ratio < 4.5);
-  return {checked: texts.length, low: low.slice(0, 5)};
+  const ratio = (fill) => { const l = lum(rgb(fill)); return (Math.max(l, page) + 0.05) / (Math.min(l, page) + 0.05); };
+  const within = (selector) => [...document.querySelectorAll(`[data-testid='stMain'] .stPlotlyChart :is(${selector})`)];
+  const texts = within(".xtick text, .ytick text, .xtitle, .ytitle, .legendtext, .bartext, .cbaxis text, .cbtitle text")
+    .filter(t => t.textContent.trim());
+  const bars = within(".bars .point path");
+  const low = [
+    ...texts.map(t => ({text: t.textContent.slice(0, 30), ratio: ratio(getComputedStyle(t).fill), needed: 4.5})),
+    ...bars.map(b => ({text: "(bar)", ratio: ratio(getComputedStyle(b).fill), needed: 3})),
+  ].filter(t => t.ratio < t.needed);
+  return {checked: texts.length, bars: bars.length, low: low.slice(0, 5)};
 }"""
 
 # For each chart: is it followed by a caption and an expander holding a data table?

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from afus.pages import PAGES
-from tests.a11y_support import BACKGROUND_LUMINANCE_JS, CHART_ALTERNATIVES_JS, CHART_TEXT_LOW_CONTRAST_JS, THEMES, charts_without_alternative, violations_in_both_themes
+from tests.a11y_support import BACKGROUND_LUMINANCE_JS, CHART_ALTERNATIVES_JS, CHART_LOW_CONTRAST_JS, THEMES, charts_without_alternative, violations_in_both_themes
 from tests.browser_support import AppServer, axe_violations, goto, new_context, wait_until_drawn
 
 # What the browser draws, from a store the page tests read on both backends: once, in the SQLite pass.
@@ -87,14 +87,16 @@ def test_the_browser_preference_picks_the_theme_at_load(app_server: AppServer, b
 
 @pytest.mark.parametrize("theme", THEMES)
 def test_chart_text_is_readable_in_either_theme(app_server: AppServer, browser, theme: str) -> None:  # noqa: ANN001
-    """Ticks, axis titles, legends and bar numbers at 4.5:1 on the page: dark on the light theme, light on the dark one."""
+    """Ticks, axis titles, legends and bar numbers at 4.5:1 on the page (dark on the light theme, light on the dark one), bars at 3:1."""
     context = new_context(browser, viewport={"width": 1280, "height": 900}, color_scheme=theme, locale="en-GB")
     try:
         page = context.new_page()
         for path, params in (("/", {}), ("/themes", {"city": "malmo"}), ("/seminar", {"slide": "3"})):
             goto(page, app_server, path, **params)
             wait_until_drawn(page)
-            found = page.evaluate(CHART_TEXT_LOW_CONTRAST_JS)
+            found = page.evaluate(CHART_LOW_CONTRAST_JS)
             assert found["checked"] >= 5 and found["low"] == [], (path, found)
+            if path == "/":
+                assert found["bars"] >= 5, found  # projects per theme
     finally:
         context.close()
