@@ -82,7 +82,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 
-from afus.i18n import localized, t
+from afus.i18n import format_number, localized, t
 from afus.text import fold
 
 if TYPE_CHECKING:  # only the type: matching never reads the store
@@ -98,6 +98,8 @@ FRAMEWORK_WEIGHTS: dict[str, float] = {
     "sdg": 0.0,
 }
 CROSS_COUNTRY_FACTOR = 1.5
+# A score is shown with one decimal wherever it appears (cards, tables, slides, CSV).
+SCORE_DECIMALS = 1
 
 # Kinds of reason, in the order they are listed on a tie.
 A_LEARNS_FROM_B = "a_learns_from_b"
@@ -784,7 +786,7 @@ def pairings_table(pairings: Sequence[Pairing], names: Names, lang: str) -> pd.D
             {
                 t("peers.col.french", lang): names.cities.get(p.french_id, "?"),
                 t("peers.col.swedish", lang): names.cities.get(p.swedish_id, "?"),
-                t("peers.col.score", lang): round(p.score, 2),
+                t("peers.col.score", lang): shown_score(p.score),
                 t("peers.col.second", lang): t("peers.yes", lang) if p.second_partner else "",
                 t("peers.col.reasons", lang): " / ".join(describe_reason(r, names, lang) for r in p.reasons)
                 or t("peers.pairing.none", lang),
@@ -803,6 +805,16 @@ def pairings_csv(pairings: Sequence[Pairing], names: Names, lang: str) -> str:
     for values in table.itertuples(index=False):
         writer.writerow([_csv_cell(v) for v in values])
     return buffer.getvalue()
+
+
+def shown_score(score: float) -> float:
+    """``score`` as tables and downloads show it (still a number)."""
+    return round(score, SCORE_DECIMALS)
+
+
+def format_score(score: float, lang: str) -> str:
+    """``score`` as text in ``lang``, always with its decimal ("4,0")."""
+    return format_number(score, lang, decimals=SCORE_DECIMALS)
 
 
 def score_share(score: float, best: float) -> float:

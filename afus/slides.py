@@ -695,7 +695,7 @@ def pair_slide(network: Network, pairing: matching.Pairing, names: matching.Name
         key=_pair_key(network, pairing),
         kind="pair",
         title=_pair_name(names, pairing, lang),
-        subtitle=t("seminar.pair.score", lang, score=format_decimal_score(pairing.score, lang)),
+        subtitle=t("seminar.pair.score", lang, score=matching.format_score(pairing.score, lang)),
         sections=(
             Section(t("seminar.pair.reasons", lang), _cap(reasons, lang)),
             Section(t("seminar.pair.projects", lang), _cap(projects or [Line(t("common.none", lang))], lang)),
@@ -718,11 +718,6 @@ def pairing_slides(network: Network, lang: str, inputs: matching.MatchInputs | N
     slides = [pairings_overview_slide(network, lang, pairings, names)]
     slides.extend(pair_slide(network, p, names, lang) for p in pairings if p.score > 0)
     return slides
-
-
-def format_decimal_score(score: float, lang: str) -> str:
-    """A match score with one decimal, in the language's number format."""
-    return format_number(round(score, 1), lang)
 
 
 def outline(

@@ -36,7 +36,7 @@ def _section_changed(labels: dict[str, str]) -> None:
 
 
 def _score(value: float) -> str:
-    return format_number(value, ui.lang(), decimals=1)
+    return matching.format_score(value, ui.lang())
 
 
 def _contact(contact: peer_view.Contact) -> None:
@@ -227,7 +227,7 @@ def _network_picture(net: Network, inputs: MatchInputs, city_slug: str | None) -
     )
     city = ui.tr("peers.col.city")
     data = pd.DataFrame(
-        [(inputs.name_of(a), inputs.name_of(b), round(s, 2)) for a, b, s in links],
+        [(inputs.name_of(a), inputs.name_of(b), matching.shown_score(s)) for a, b, s in links],
         columns=[f"{city} 1", f"{city} 2", ui.tr("peers.col.score")],
     )
     ui.chart(figure, ui.tr("peers.network.caption", shown=len(links), total=total), data, key="peers_network_map")
@@ -241,7 +241,7 @@ def _heatmap(inputs: MatchInputs, city_id: int | None) -> None:
     figure = matching.memoised(
         inputs, ("page.heatmap", ui.lang(), city_id), lambda: score_heatmap(frame, colorbar_title=ui.tr("peers.heatmap.colorbar"))
     )
-    data = frame.round(2).rename_axis(ui.tr("peers.col.city")).reset_index()
+    data = frame.round(matching.SCORE_DECIMALS).rename_axis(ui.tr("peers.col.city")).reset_index()
     ui.chart(figure, ui.tr("peers.heatmap.caption", shown=len(frame), total=total), data, key="peers_heatmap")
 
 

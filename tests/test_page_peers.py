@@ -124,6 +124,9 @@ def test_seminar_pairings_table_and_csv(engine):
     first = pairings.iloc[0]
     assert (first["Ville française"], first["Ville suédoise"]) == ("Saint-Brieuc", "Malmö")
     assert "Saint-Brieuc veut en savoir plus sur" in first["Raisons"]
+    # Scores read as on the cards and slides: one decimal.
+    scores = pairings[next(c for c in pairings.columns if c.startswith("Score"))].astype(float)
+    assert (scores == scores.round(1)).all() and (scores != scores.round(0)).any(), scores.tolist()
     assert at.get("download_button")[0].proto.label == "Télécharger les binômes (CSV)"
 
 
