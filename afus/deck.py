@@ -15,14 +15,12 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
+from afus import slide_layout
 from afus.i18n import t
 from afus.network import Network
-from afus.slides import Line, Slide
-from afus.static_charts import member_map_png, theme_bars_png
+from afus.slides import Slide
+from afus.static_charts import SlideImages
 
-WIDTH = Inches(13.333)  # 16:9, like the projector
-HEIGHT = Inches(7.5)
-MARGIN = Inches(0.5)
 INK = RGBColor(0x1A, 0x1A, 0x1A)
 MUTED = RGBColor(0x44, 0x44, 0x44)
 ACCENT = RGBColor(0x1F, 0x5F, 0x8B)
@@ -66,7 +64,10 @@ def fit_scale(paragraphs: Sequence[tuple[str, float]], width_pt: float, height_p
     return max(scale, MIN_SCALE)
 
 
-def _paragraph(frame, text: str, size: float, *, bold: bool = False, colour: RGBColor = INK, first: bool = False):  # noqa: ANN001, ANN202
+COLOURS = {"ink": INK, "muted": MUTED, "accent": ACCENT}
+
+
+def _paragraph(frame, text: str, size: float, *, bold: bool, colour: RGBColor, first: bool):  # noqa: ANN001, ANN202
     paragraph = frame.paragraphs[0] if first else frame.add_paragraph()
     run = paragraph.add_run()
     run.text = text
@@ -77,101 +78,42 @@ def _paragraph(frame, text: str, size: float, *, bold: bool = False, colour: RGB
     return paragraph
 
 
-def _line_text(line, lang: str) -> str:  # noqa: ANN001
-    if line.source_lang:
-        return f"{line.text} [{line.source_lang.upper()}]"
-    return line.text
+def _box(slide, box: slide_layout.Box):  # noqa: ANN001, ANN202
+    """``box``'s paragraphs in a text box, all scaled down alike until they fit it."""
+    width, height = Inches(box.width), Inches(box.height)
+    frame = _text_box(slide, Inches(box.left), Inches(box.top), width, height)
+    # The box's inner margins (0.1 in left and right, 0.05 in top and bottom) are not room for text.
+    scale = fit_scale([(p.text, p.size) for p in box.paragraphs], Emu(width).pt - 14.4, Emu(height).pt - 7.2)
+    for n, p in enumerate(box.paragraphs):
+        paragraph = _paragraph(frame, p.text, round(p.size * scale, 1), bold=p.bold, colour=COLOURS[p.role], first=n == 0)
+        if box.centred:
+            paragraph.alignment = PP_ALIGN.CENTER
+    return slide.shapes[-1]
 
 
-class _Images:
-    """Chart images of one deck, each drawn once."""
-
-    def __init__(self, network: Network, lang: str) -> None:
-        self.network = network
-        self.lang = lang
-        self.labels = {c: t(f"country.{c}", lang) for c in ("FR", "SE")}
-        self._maps: dict[tuple[int, ...], bytes] = {}
-
-    def map(self, city_ids: Sequence[int], everyone: bool) -> bytes:
-        key = () if everyone else tuple(sorted(city_ids))
-        if key not in self._maps:
-            self._maps[key] = member_map_png(self.network.cities, self.labels, highlight_ids=key)
-        return self._maps[key]
-
-    def themes(self, slide: Slide) -> bytes:
-        rows = slide.theme_rows
-        return theme_bars_png(
-            [r.name for r in rows],
-            [len(r.offered_by) for r in rows],
-            [len(r.sought_by) for r in rows],
-            offer_label=t("seminar.themes.chart_offers", self.lang),
-            seek_label=t("seminar.themes.chart_seeks", self.lang),
-        )
-
-
-def _add_slide(prs: Presentation, spec: Slide, images: _Images, lang: str) -> None:
+def _add_slide(prs: Presentation, spec: Slide, images: SlideImages) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[6])  # blank
-    has_chart = spec.chart is not None and not (spec.chart == "map" and images.network.cities.empty)
-    text_width = WIDTH - 2 * MARGIN - (Inches(4.6) if has_chart else 0)
-    if spec.kind == "title":
-        frame = _text_box(slide, MARGIN, Inches(2.2), WIDTH - 2 * MARGIN, Inches(3.2))
-        slide.shapes[-1].name = "Title"
-        _paragraph(frame, spec.title, 40, bold=True, colour=ACCENT, first=True).alignment = PP_ALIGN.CENTER
-        _paragraph(frame, spec.subtitle, 28).alignment = PP_ALIGN.CENTER
-        for section in spec.sections:
-            for line in section.lines:
-                _paragraph(frame, _line_text(line, lang), 20, colour=MUTED).alignment = PP_ALIGN.CENTER
-    else:
-        # The title is a named shape so readers (and tests) find it as the slide's title.
-        head_width, head_height = WIDTH - 2 * MARGIN, Inches(1.2)
-        head = _text_box(slide, MARGIN, Inches(0.3), head_width, head_height)
-        slide.shapes[-1].name = "Title"
-        heading = [(_line_text(Line(spec.title, spec.title_lang), lang), 32, True, ACCENT)]
-        if spec.subtitle:
-            heading.append((spec.subtitle, 18, False, MUTED))
-        _write(head, heading, head_width, head_height)
-        body_top = Inches(1.6)
-        body_height = HEIGHT - body_top - Inches(0.4)
-        body = _text_box(slide, MARGIN, body_top, text_width, body_height)
-        paragraphs = []
-        if spec.stats:
-            paragraphs.append(("   ·   ".join(f"{s.value} {s.label}" for s in spec.stats), 18, True, INK))
-        for section in spec.sections:
-            if section.heading:
-                paragraphs.append((section.heading, 20, True, ACCENT))
-            for line in section.lines:
-                paragraphs.append((("• " if section.heading else "") + _line_text(line, lang), 16, False, INK))
-        _write(body, paragraphs, text_width, body_height)
-    if has_chart:
-        left = WIDTH - MARGIN - Inches(4.4)
-        if spec.chart == "themes":
-            picture = images.themes(spec)
-            width = Inches(4.4)
-        else:
-            picture = images.map(spec.city_ids, everyone=spec.kind in ("glance",))
-            width = Inches(4.0)
-        slide.shapes.add_picture(io.BytesIO(picture), left, Inches(1.5), width=width)
+    placed = slide_layout.layout(spec, images.has_chart(spec))
+    # The title is a named shape so readers (and tests) find it as the slide's title.
+    _box(slide, placed.title).name = "Title"
+    if placed.body is not None:
+        _box(slide, placed.body)
+    if placed.picture is not None:
+        at = placed.picture
+        slide.shapes.add_picture(io.BytesIO(images.picture(spec)), Inches(at.left), Inches(at.top), width=Inches(at.width))
     if spec.notes:
         slide.notes_slide.notes_text_frame.text = spec.notes
-
-
-def _write(frame, paragraphs: list[tuple[str, float, bool, RGBColor]], width: Emu, height: Emu) -> None:  # noqa: ANN001
-    """``(text, size, bold, colour)`` paragraphs in ``frame``, all scaled down alike until they fit its box."""
-    # The box's inner margins (0.1 in left and right, 0.05 in top and bottom) are not room for text.
-    scale = fit_scale([(text, size) for text, size, _, _ in paragraphs], Emu(width).pt - 14.4, Emu(height).pt - 7.2)
-    for n, (text, size, bold, colour) in enumerate(paragraphs):
-        _paragraph(frame, text, round(size * scale, 1), bold=bold, colour=colour, first=n == 0)
 
 
 def build_deck(slides: Sequence[Slide], network: Network, lang: str) -> bytes:
     """A .pptx of ``slides`` (same order and titles), charts included as PNG images."""
     prs = Presentation()
-    prs.slide_width = WIDTH
-    prs.slide_height = HEIGHT
+    prs.slide_width = Inches(slide_layout.WIDTH)
+    prs.slide_height = Inches(slide_layout.HEIGHT)
     prs.core_properties.title = t("app.network", lang)
-    images = _Images(network, lang)
+    images = SlideImages(network, lang)
     for spec in slides:
-        _add_slide(prs, spec, images, lang)
+        _add_slide(prs, spec, images)
     buffer = io.BytesIO()
     prs.save(buffer)
     return buffer.getvalue()

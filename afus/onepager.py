@@ -25,6 +25,7 @@ from afus.slides import (
     as_date,
     clip,
     content_line,
+    line_text,
     theme_lines,
     offers_by_city,
     ongoing_projects,
@@ -43,13 +44,18 @@ PEERS_SHOWN = 3
 REASONS_PER_PEER = 1
 
 
+def embed_fonts(pdf: FPDF) -> None:
+    """Make :data:`FONT` (regular and bold) available in ``pdf``, embedded."""
+    pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+
+
 class _Page(FPDF):
     """An A4 page with DejaVu embedded and helpers that never spill onto a second page."""
 
     def __init__(self, title: str) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
-        self.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
-        self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        embed_fonts(self)
         self.set_auto_page_break(False)
         self.set_margins(15, 14, 15)
         self.set_title(title)
@@ -102,10 +108,6 @@ class _Page(FPDF):
         return bytes(self.output())
 
 
-def _line(line) -> str:  # noqa: ANN001
-    return f"{line.text} [{line.source_lang.upper()}]" if line.source_lang else line.text
-
-
 def city_onepager(network: Network, city_slug: str, lang: str, today: dt.date) -> bytes:
     """The one-page PDF of ``city_slug``; raises ``KeyError`` for a city not in the network."""
     city = network.city_by_slug(city_slug)
@@ -127,14 +129,14 @@ def city_onepager(network: Network, city_slug: str, lang: str, today: dt.date) -
 
     pdf.heading(t("onepager.profile", lang))
     profile = content_line(city, "profile", lang)
-    pdf.write_block(_line(profile) if profile.text else t("common.none", lang), 10)
+    pdf.write_block(line_text(profile) if profile.text else t("common.none", lang), 10)
     pdf.set_right_margin(15)
     pdf.set_y(max(pdf.get_y(), 14 + 60 + 2))
 
     pdf.heading(t("seminar.city.offers", lang))
-    pdf.bullets([_line(x) for x in theme_lines(network, offers_by_city(network).get(city_id, set()), lang)] or [t("common.none", lang)])
+    pdf.bullets([line_text(x) for x in theme_lines(network, offers_by_city(network).get(city_id, set()), lang)] or [t("common.none", lang)])
     pdf.heading(t("seminar.city.seeks", lang))
-    pdf.bullets([_line(x) for x in theme_lines(network, seeks_by_city(network).get(city_id, set()), lang)] or [t("common.none", lang)])
+    pdf.bullets([line_text(x) for x in theme_lines(network, seeks_by_city(network).get(city_id, set()), lang)] or [t("common.none", lang)])
 
     pdf.heading(t("seminar.city.projects", lang))
     projects = ongoing_projects(network)
@@ -144,7 +146,7 @@ def city_onepager(network: Network, city_slug: str, lang: str, today: dt.date) -
     for _, project in projects.iterrows():
         title = content_line(project, "title", lang)
         summary = content_line(project, "summary", lang)
-        pdf.write_block(f"• {_line(title)}", 9.5, bold=True, gap=0.2)
+        pdf.write_block(f"• {line_text(title)}", 9.5, bold=True, gap=0.2)
         if summary.text:
             pdf.write_block(clip(summary.text, 200), 8.5, colour=MUTED, gap=0.8)
 
@@ -215,7 +217,7 @@ def network_onepager(network: Network, lang: str, today: dt.date) -> bytes:
         pdf.write_block("   " + " · ".join(parts), 9, colour=MUTED, gap=0.5)
 
     pdf.heading(t("seminar.city.projects", lang))
-    pdf.bullets([f"{_line(content_line(p, 'title', lang))} ({p['city_name']})" for _, p in ongoing.iterrows()] or [t("common.none", lang)])
+    pdf.bullets([f"{line_text(content_line(p, 'title', lang))} ({p['city_name']})" for _, p in ongoing.iterrows()] or [t("common.none", lang)])
 
     pdf.heading(t("seminar.pairings.title", lang))
     if not network.cities.empty:
@@ -235,7 +237,7 @@ def network_onepager(network: Network, lang: str, today: dt.date) -> bytes:
     for _, event in network.events.iterrows():
         start = as_date(event["start_date"])
         if start is not None and start >= today:
-            upcoming.append((start, f"{format_date(start, lang)} — {_line(content_line(event, 'title', lang))}"))
+            upcoming.append((start, f"{format_date(start, lang)} — {line_text(content_line(event, 'title', lang))}"))
     pdf.bullets([text for _, text in sorted(upcoming)] or [t("common.none", lang)])
 
     pdf.footer_note(t("onepager.generated", lang, date=format_date(today, lang)))

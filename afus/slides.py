@@ -61,6 +61,11 @@ class Line:
     source_lang: str | None = None
 
 
+def line_text(line: Line) -> str:
+    """A line as the take-home files write it: an untranslated one ends with its language ("… [FR]")."""
+    return f"{line.text} [{line.source_lang.upper()}]" if line.source_lang else line.text
+
+
 @dataclass(frozen=True)
 class Section:
     heading: str

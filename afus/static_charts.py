@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.collections import PolyCollection
 
 from afus.charts import COUNTRY_COLOURS, NETWORK_LAT_RANGE, NETWORK_LON_RANGE, OTHER_COLOUR, label_positions, short_label
+from afus.i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE_MAP = ROOT / "static" / "topojson" / "europe_50m.json"
@@ -236,3 +237,33 @@ def theme_bars_png(
     ax.legend(loc="lower right", fontsize=9)
     fig.tight_layout()
     return _png(fig)
+
+
+class SlideImages:
+    """The chart images of one set of slides (deck, PDF), each drawn once."""
+
+    def __init__(self, network, lang: str) -> None:  # noqa: ANN001 (afus.network.Network)
+        self.network = network
+        self.lang = lang
+        self.labels = {c: t(f"country.{c}", lang) for c in ("FR", "SE")}
+        self._maps: dict[tuple[int, ...], bytes] = {}
+
+    def has_chart(self, slide) -> bool:  # noqa: ANN001 (afus.slides.Slide)
+        """Whether ``slide`` gets a picture (no map of an empty network)."""
+        return slide.chart is not None and not (slide.chart == "map" and self.network.cities.empty)
+
+    def picture(self, slide) -> bytes:  # noqa: ANN001 (afus.slides.Slide)
+        """``slide``'s chart as PNG: the member map (its cities highlighted) or the themes' bars."""
+        if slide.chart == "themes":
+            rows = slide.theme_rows
+            return theme_bars_png(
+                [r.name for r in rows],
+                [len(r.offered_by) for r in rows],
+                [len(r.sought_by) for r in rows],
+                offer_label=t("seminar.themes.chart_offers", self.lang),
+                seek_label=t("seminar.themes.chart_seeks", self.lang),
+            )
+        key = () if slide.kind == "glance" else tuple(sorted(slide.city_ids))
+        if key not in self._maps:
+            self._maps[key] = member_map_png(self.network.cities, self.labels, highlight_ids=key)
+        return self._maps[key]

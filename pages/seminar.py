@@ -254,6 +254,12 @@ def _deck(options: slides_mod.SlideOptions, inputs) -> bytes:  # noqa: ANN001 (a
     return deck.build_deck(slides_mod.build_slides(network, options, lang, inputs), network, lang)
 
 
+def _deck_pdf(options: slides_mod.SlideOptions, inputs) -> bytes:  # noqa: ANN001 (afus.matching.MatchInputs)
+    from afus import deck_pdf  # fpdf2 and matplotlib: imported on the first click
+
+    return deck_pdf.build_deck_pdf(slides_mod.build_slides(network, options, lang, inputs), network, lang)
+
+
 def _network_pdf() -> bytes:
     from afus import onepager  # fpdf2: imported on the first click, not the first visit
 
@@ -275,6 +281,15 @@ def take_home_files(options: slides_mod.SlideOptions) -> None:
         file_name=f"afus-seminar-{lang}.pptx",
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
         key="seminar_dl_deck",
+        icon=":material/slideshow:",
+        on_click="ignore",
+    )
+    st.download_button(
+        ui.tr("seminar.download.deck_pdf"),
+        data=lambda: _deck_pdf(options, inputs),
+        file_name=f"afus-seminar-{lang}.pdf",
+        mime="application/pdf",
+        key="seminar_dl_deck_pdf",
         icon=":material/slideshow:",
         on_click="ignore",
     )

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 from pptx import Presentation
+from pypdf import PdfReader
 
 from tests.a11y_support import THEMES, charts_without_alternative, violations_in_both_themes
 from tests.browser_support import (
@@ -174,13 +175,17 @@ def test_a_bad_slide_number_in_the_address_says_so_and_shows_the_first_slide(pag
     assert "Traceback" not in text
 
 
-def test_take_home_deck_and_calendar_download(page, app_server):
+def test_take_home_deck_pdf_and_calendar_download(page, app_server):
     goto(page, app_server, "/seminar", slide="7")
     widget(page, "seminar_files").locator("button").first.click()
     with page.expect_download() as download_info:
         widget(page, "seminar_dl_deck").locator("button").click()
     deck = Presentation(io.BytesIO(Path(download_info.value.path()).read_bytes()))
     assert len(deck.slides) == 23
+    with page.expect_download() as pdf_info:
+        widget(page, "seminar_dl_deck_pdf").locator("button").click()
+    assert pdf_info.value.suggested_filename == "afus-seminar-en.pdf"
+    assert len(PdfReader(io.BytesIO(Path(pdf_info.value.path()).read_bytes())).pages) == 23
     with page.expect_download() as ics_info:
         widget(page, "seminar_dl_ics").locator("button").click()
     calendar = Calendar.from_ical(Path(ics_info.value.path()).read_bytes())

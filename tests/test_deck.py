@@ -1,4 +1,4 @@
-"""The PPTX deck, read back with python-pptx: same slides and titles as the page, charts as images, notes."""
+"""The deck, read back: PPTX (python-pptx) with the page's slides, titles, charts as images and notes; the same as PDF (pypdf)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,14 @@ import socket
 import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pypdf import PdfReader
 
+from afus import slide_layout
 from afus.deck import build_deck, fit_scale, slide_titles, text_height_pt
+from afus.deck_pdf import build_deck_pdf
 from afus.network import load_network
 from afus.slides import SlideOptions, build_slides
+from afus.static_charts import SlideImages
 from tests import seminar_data
 
 OPTIONS = SlideOptions(year=2026, host_slug="malmo", since=dt.date(2025, 1, 1))
@@ -151,3 +155,42 @@ def test_every_text_box_of_the_deck_holds_its_text(engine, lang):
             paragraphs = [(p.text, p.runs[0].font.size.pt) for p in shape.text_frame.paragraphs if p.runs]
             needed = text_height_pt(paragraphs, shape.width.pt - 14.4)
             assert needed <= shape.height.pt - 7.2, (lang, number, shape.name, paragraphs[0][0][:40])
+
+
+# --- the same slides as a PDF ---------------------------------------------------------------------
+
+
+def _pdf_pages(data: bytes) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "sv"])
+def test_the_pdf_deck_has_a_page_per_slide_with_all_its_text_and_charts(engine, no_internet, lang):
+    network = load_network(engine)
+    slides = build_slides(network, OPTIONS, lang)
+    data = build_deck_pdf(slides, network, lang)
+    assert no_internet == []
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == len(slides) == 23
+    box = reader.pages[0].mediabox
+    assert float(box.width) / float(box.height) == pytest.approx(16 / 9, rel=0.01)
+    images = SlideImages(network, lang)
+    for number, (text, slide) in enumerate(zip(_pdf_pages(data), slides, strict=True), start=1):
+        placed = slide_layout.layout(slide, images.has_chart(slide))
+        body = placed.body.paragraphs if placed.body else placed.title.paragraphs
+        # The title, and the last paragraph too: nothing was cut off at the foot of the page.
+        for paragraph in (placed.title.paragraphs[0], *body[-1:]):
+            assert " ".join(paragraph.text.split())[:25] in text, (lang, number, paragraph.text[:40])
+        assert len(reader.pages[number - 1].images) == (1 if placed.picture else 0), (lang, number)
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    assert all("DejaVu" in str(f.get_object()["/BaseFont"]) for f in fonts.values())  # å, é, œ on any machine
+
+
+def test_user_text_stays_plain_text_in_the_pdf_deck(engine):
+    seminar_data.add_project(engine, "umea-markup", "umea", "[Cliquez](http://evil.example) <b>gras</b>", summary="javascript:alert(1)")
+    network = load_network(engine)
+    slides = build_slides(network, SlideOptions(year=2026, picked=("project:umea-markup",)), "fr")
+    data = build_deck_pdf(slides, network, "fr")
+    text = _pdf_pages(data)[0]
+    assert "[Cliquez](http://evil.example) <b>gras</b>" in text and "javascript:alert(1)" in text
+    assert "/Annots" not in PdfReader(io.BytesIO(data)).pages[0]  # no link anywhere on the page

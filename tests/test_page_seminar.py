@@ -176,3 +176,10 @@ def test_the_calendar_download_says_when_it_would_be_empty(engine):
     at = run_page(PAGE)
     _no_traceback(at)
     assert "No upcoming event yet: the download holds an empty calendar." in [c.value for c in at.caption]
+
+
+def test_take_home_files_offer_the_slides_as_powerpoint_and_pdf(engine):
+    at = run_page(PAGE, lang="fr")
+    _no_traceback(at)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels[:3] == ["Diaporama (PowerPoint)", "Diaporama (PDF)", "Fiche du réseau (PDF)"], labels

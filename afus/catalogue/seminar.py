@@ -162,6 +162,7 @@ STRINGS = {
     "seminar.setting.any": {"en": "All", "fr": "Tous", "sv": "Alla"},
     "seminar.setting.nobody": {"en": "Not chosen", "fr": "Non choisie", "sv": "Inte vald"},
     "seminar.download.deck": {"en": "Slides (PowerPoint)", "fr": "Diaporama (PowerPoint)", "sv": "Bildspel (PowerPoint)"},
+    "seminar.download.deck_pdf": {"en": "Slides (PDF)", "fr": "Diaporama (PDF)", "sv": "Bildspel (PDF)"},
     "seminar.download.network_pdf": {"en": "Network one-pager (PDF)", "fr": "Fiche du réseau (PDF)", "sv": "Nätverket på en sida (PDF)"},
     "seminar.download.city_pdf": {"en": "One-pager for {city} (PDF)", "fr": "Fiche de {city} (PDF)", "sv": "{city} på en sida (PDF)"},
     "seminar.download.city": {"en": "City one-pager", "fr": "Fiche d'une ville", "sv": "En stad på en sida"},
