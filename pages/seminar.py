@@ -10,7 +10,6 @@ Everything renders from files the app serves: no internet needed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -168,57 +167,72 @@ def reset_to_first_slide() -> None:
     ui.set_query_param("slide", None)
 
 
-def bound(key: str, param: str, valid: list[str] | None, default: str = "") -> Callable[[], None]:
-    """Keep a settings widget and its query parameter in step; a change restarts at slide 1."""
-    write = ui.bind_to_url(key, param, valid, default)
+def keep(key: str, value: object) -> None:
+    """Set widget ``key`` to ``value`` if it shows something else (Back, a followed link).
+
+    A widget not drawn yet takes ``value`` from its own default: the settings
+    popover is drawn in the browser only when first opened, and a widget
+    drawn then starts from its default, not from the value set in an earlier
+    run (opening Settings after a slide change set ``year=2016`` and dropped
+    the country and theme filters).
+    """
+    if key in st.session_state and st.session_state[key] != value:
+        st.session_state[key] = value
+
+
+def url_choice(label: str, choices: list[str], key: str, param: str, default: str = "", **kwargs) -> None:
+    """A settings choice kept in step with ``?param=``, its default the current choice; a change restarts at slide 1."""
+    wanted = ui.query_param(param)
+    current = wanted if wanted in choices else default
+    keep(key, current)
 
     def on_change() -> None:
-        write()
+        ui.set_query_param(param, st.session_state.get(key) or None)
         reset_to_first_slide()
 
-    return on_change
+    st.selectbox(label, choices, key=key, index=choices.index(current), on_change=on_change, **kwargs)
 
 
 def settings(options: slides_mod.SlideOptions, outline: slides_mod.Outline) -> None:
     city_slugs = network.cities["slug"].tolist()
     names = dict(zip(network.cities["slug"], network.cities["name"], strict=True))
     years = [str(y) for y in sorted(set(range(TODAY.year - 10, TODAY.year + 3)) | {options.year})]
-    st.selectbox(ui.tr("seminar.setting.year"), years, key="seminar_year", on_change=bound("seminar_year", "year", years, str(options.year)))
-    hosts = ["", *city_slugs]
-    st.selectbox(
+    url_choice(ui.tr("seminar.setting.year"), years, "seminar_year", "year", str(options.year))
+    url_choice(
         ui.tr("seminar.setting.host"),
-        hosts,
-        key="seminar_host",
+        ["", *city_slugs],
+        "seminar_host",
+        "host",
         format_func=lambda s: names.get(s, ui.tr("seminar.setting.nobody")),
-        on_change=bound("seminar_host", "host", hosts),
     )
 
     def since_changed() -> None:
         value = st.session_state.get("seminar_since")
         ui.set_query_param("since", value.isoformat() if value else None)
 
-    st.session_state["seminar_since"] = options.since
-    st.date_input(ui.tr("seminar.setting.since"), key="seminar_since", on_change=since_changed, format="YYYY-MM-DD")
-    countries = ["", "FR", "SE"]
-    st.selectbox(
+    keep("seminar_since", options.since)
+    st.date_input(
+        ui.tr("seminar.setting.since"), value=options.since, key="seminar_since", on_change=since_changed, format="YYYY-MM-DD"
+    )
+    url_choice(
         ui.tr("seminar.setting.country"),
-        countries,
-        key="seminar_country",
+        ["", "FR", "SE"],
+        "seminar_country",
+        "country",
         format_func=lambda c: country_labels.get(c, ui.tr("seminar.setting.any")),
-        on_change=bound("seminar_country", "country", countries),
     )
     themes = network.themes
     theme_names = {r["slug"]: ui.content(r, "name").text for _, r in themes.iterrows()}
-    theme_slugs = ["", *theme_names]
-    st.selectbox(
+    url_choice(
         ui.tr("seminar.setting.theme"),
-        theme_slugs,
-        key="seminar_theme",
+        ["", *theme_names],
+        "seminar_theme",
+        "theme",
         format_func=lambda s: theme_names.get(s, ui.tr("seminar.setting.any")),
-        on_change=bound("seminar_theme", "theme", theme_slugs),
     )
     titles = {ref.key: ref.title for ref in outline.refs}
-    st.session_state["seminar_order"] = [k for k in options.picked if k in titles]
+    order = [k for k in options.picked if k in titles]
+    keep("seminar_order", order)
 
     def order_changed() -> None:
         ui.set_query_param("order", ",".join(st.session_state.get("seminar_order") or []))
@@ -227,6 +241,7 @@ def settings(options: slides_mod.SlideOptions, outline: slides_mod.Outline) -> N
     st.multiselect(
         ui.tr("seminar.setting.order"),
         list(titles),
+        default=order,
         key="seminar_order",
         format_func=lambda k: titles.get(k, k),
         on_change=order_changed,

@@ -126,14 +126,23 @@ def test_focus_is_always_visible(app_server: AppServer, page) -> None:  # noqa: 
 
 
 def test_presenter_changes_slides_with_a_clicker(app_server: AppServer, page) -> None:  # noqa: ANN001
-    """A presentation clicker sends Page Down / Page Up: they go to the next and the previous slide."""
-    goto(page, app_server, "/seminar?slide=2")
+    """A presentation clicker sends Page Down / Page Up: they go to the next and the previous slide; settings stay as chosen."""
+    goto(page, app_server, "/seminar?slide=2&country=FR&year=2025")
     wait_until_drawn(page)
     page.locator(".st-key-seminar_next kbd").wait_for()  # the button, and so its key, is there
     page.keyboard.press("PageDown")
     wait_for_app(page)
     page.wait_for_function("() => new URLSearchParams(location.search).get('slide') === '3'", timeout=APP_TIMEOUT_MS)
     assert "3" in page.locator(".st-key-seminar_counter").inner_text()
+    # Settings opened after a slide change show the choices made (they once fell back to the first
+    # option, 2016 and "any country", and wrote that to the address).
+    page.locator(".st-key-seminar_settings button").first.click()
+    page.locator(".st-key-seminar_year").wait_for()
+    wait_for_app(page)
+    assert page.locator(".st-key-seminar_year input").input_value() == "2025"
+    assert page.locator(".st-key-seminar_country input").input_value() == "France"
+    page.keyboard.press("Escape")
+    assert {k: query_params(page).get(k) for k in ("slide", "country", "year")} == {"slide": "3", "country": "FR", "year": "2025"}
     page.keyboard.press("PageUp")
     wait_for_app(page)
     page.wait_for_function("() => new URLSearchParams(location.search).get('slide') === '2'", timeout=APP_TIMEOUT_MS)
