@@ -100,7 +100,7 @@ def _add_slide(prs: Presentation, spec: Slide, images: SlideImages) -> None:
         _box(slide, placed.body)
     if placed.picture is not None:
         at = placed.picture
-        slide.shapes.add_picture(io.BytesIO(images.picture(spec)), Inches(at.left), Inches(at.top), width=Inches(at.width))
+        slide.shapes.add_picture(io.BytesIO(images.picture(spec, at.width)), Inches(at.left), Inches(at.top), width=Inches(at.width))
     if spec.notes:
         slide.notes_slide.notes_text_frame.text = spec.notes
 

@@ -92,5 +92,5 @@ def build_deck_pdf(slides: Sequence[Slide], network: Network, lang: str) -> byte
                 pdf.box(box)
         if placed.picture is not None:
             at = placed.picture
-            pdf.image(io.BytesIO(images.picture(spec)), x=_mm(at.left), y=_mm(at.top), w=_mm(at.width))
+            pdf.image(io.BytesIO(images.picture(spec, at.width)), x=_mm(at.left), y=_mm(at.top), w=_mm(at.width))
     return bytes(pdf.output())

@@ -69,7 +69,8 @@ def layout(spec: Slide, has_chart: bool) -> SlideLayout:
         heading.append(Paragraph(spec.subtitle, 18, role="muted"))
     body: list[Paragraph] = []
     if spec.stats:
-        body.append(Paragraph("   ·   ".join(f"{s.value} {s.label}" for s in spec.stats), 18, True))
+        # A figure and its label stay on one line (no-break space).
+        body.append(Paragraph("   ·   ".join(f"{s.value}\u00a0{s.label}" for s in spec.stats), 18, True))
     for section in spec.sections:
         if section.heading:
             body.append(Paragraph(section.heading, 20, True, "accent"))

@@ -156,11 +156,13 @@ def member_map_png(
     *,
     highlight_ids: Sequence[int] = (),
     height: float = 5.0,
+    text_size: float = 8,
 ) -> bytes:
     """Member cities on France and Sweden as a PNG; ``highlight_ids`` larger, the others faint.
 
     ``cities`` needs ``id``, ``name``, ``country``, ``latitude``, ``longitude``;
-    ``height`` is in inches, the width follows from the map's frame.
+    ``height`` is in inches, the width follows from the map's frame; names are
+    ``text_size`` points (highlighted ones 2 more), the legend 1 more.
     """
     size = map_size(height)
     fig = Figure(figsize=size)
@@ -186,7 +188,7 @@ def member_map_png(
         )
     # Names where they neither overlap nor leave the map (the page maps' layout, in points).
     named = located[[not highlight or int(i) in highlight for i in located["id"]]]
-    font_size = 10 if highlight else 8
+    font_size = text_size + 2 if highlight else text_size
     places = label_positions(
         named["latitude"].tolist(), named["longitude"].tolist(), named["name"].astype(str).tolist(),
         height=round(height * 72), font_size=font_size, marker_size=13 if highlight else 9,
@@ -208,7 +210,7 @@ def member_map_png(
     ax.set_xlim(*NETWORK_LON_RANGE)
     ax.set_ylim(*NETWORK_LAT_RANGE)
     if len(located):
-        ax.legend(loc="lower right", fontsize=9, framealpha=0.9)
+        ax.legend(loc="lower right", fontsize=text_size + 1, framealpha=0.9)
     return _png(fig)
 
 
@@ -220,23 +222,34 @@ def theme_bars_png(
     offer_label: str,
     seek_label: str,
     size: tuple[float, float] = (7.0, 5.0),
+    text_size: float = 9,
+    label_chars: int = 38,
 ) -> bytes:
-    """Per theme, how many cities offer it and how many seek it, as grouped horizontal bars (PNG)."""
-    fig = Figure(figsize=size)
+    """Per theme, how many cities offer it and how many seek it, as grouped horizontal bars (PNG).
+
+    ``size`` in inches; text is ``text_size`` points, theme names cut at ``label_chars``.
+    """
+    # Constrained layout keeps the names and the legend (under the bars, not over them) inside the image.
+    fig = Figure(figsize=size, layout="constrained")
     ax = fig.add_subplot()
     positions = list(range(len(names)))
     height = 0.38
     ax.barh([p - height / 2 for p in positions], offered, height, color=OFFER_COLOUR, label=offer_label)
     ax.barh([p + height / 2 for p in positions], sought, height, color=SEEK_COLOUR, label=seek_label)
-    ax.set_yticks(positions, [short_label(n, 38) for n in names], fontsize=9)
+    ax.set_yticks(positions, [short_label(n, label_chars) for n in names], fontsize=text_size)
+    ax.tick_params(axis="x", labelsize=text_size)
     ax.invert_yaxis()
     top = max([*offered, *sought, 1])
     ax.set_xlim(0, top + 0.5)
     ax.set_xticks(range(0, top + 1))
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(loc="lower right", fontsize=9)
-    fig.tight_layout()
+    fig.legend(loc="outside lower center", fontsize=text_size, frameon=False)
     return _png(fig)
+
+
+# Slide charts are drawn at the size the slide shows them (inches), so their
+# text keeps its point size there: readable from the back of the room.
+SLIDE_TEXT_SIZE = 12
 
 
 class SlideImages:
@@ -252,8 +265,8 @@ class SlideImages:
         """Whether ``slide`` gets a picture (no map of an empty network)."""
         return slide.chart is not None and not (slide.chart == "map" and self.network.cities.empty)
 
-    def picture(self, slide) -> bytes:  # noqa: ANN001 (afus.slides.Slide)
-        """``slide``'s chart as PNG: the member map (its cities highlighted) or the themes' bars."""
+    def picture(self, slide, width: float) -> bytes:  # noqa: ANN001 (afus.slides.Slide)
+        """``slide``'s chart as PNG, ``width`` inches wide: the member map (its cities highlighted) or the themes' bars."""
         if slide.chart == "themes":
             rows = slide.theme_rows
             return theme_bars_png(
@@ -262,8 +275,12 @@ class SlideImages:
                 [len(r.sought_by) for r in rows],
                 offer_label=t("seminar.themes.chart_offers", self.lang),
                 seek_label=t("seminar.themes.chart_seeks", self.lang),
+                size=(width, width * 0.85),
+                text_size=SLIDE_TEXT_SIZE - 2,
+                label_chars=30,
             )
         key = () if slide.kind == "glance" else tuple(sorted(slide.city_ids))
         if key not in self._maps:
-            self._maps[key] = member_map_png(self.network.cities, self.labels, highlight_ids=key)
+            height = width * map_size(1.0)[1] / map_size(1.0)[0]
+            self._maps[key] = member_map_png(self.network.cities, self.labels, highlight_ids=key, height=height, text_size=SLIDE_TEXT_SIZE - 1)
         return self._maps[key]

@@ -7,6 +7,7 @@ import io
 import socket
 
 import pytest
+from PIL import Image as PILImage
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
@@ -90,6 +91,12 @@ def test_the_glance_and_themes_slides_have_charts(engine):
     assert len(_pictures(prs.slides[keys.index("glance")])) == 1
     assert len(_pictures(prs.slides[keys.index("themes")])) == 1
     assert _pictures(prs.slides[keys.index("title")]) == []
+    # Charts are drawn at the size the slide shows them (120 pixels per inch, not shrunk from a
+    # bigger drawing), so their 10-12 pt text stays 10-12 pt on the slide.
+    for key in ("glance", "themes", "city:malmo"):
+        picture = _pictures(prs.slides[keys.index(key)])[0]
+        pixels = PILImage.open(io.BytesIO(picture.image.blob)).size[0]
+        assert pixels / (picture.width / 914400) == pytest.approx(120, rel=0.03), key
 
 
 def test_speaker_notes_give_the_reasons_behind_each_pairing(engine):
