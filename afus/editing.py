@@ -345,7 +345,9 @@ def write_form(
     """Validate ``form`` and write it inside the caller's transaction (the role is already checked).
 
     ``item_id`` None creates (or, with ``match_existing``, updates the item
-    the values describe, as an import does). Raises :class:`Invalid`,
+    the values describe, as an import does; a ``seen_version`` then is the
+    version the row was exported at, and a row that would change an item
+    changed since raises :class:`Conflict`). Raises :class:`Invalid`,
     :class:`Conflict` or :class:`NotFound`; the caller's transaction then
     rolls back.
     """
@@ -353,10 +355,11 @@ def write_form(
     if errors:
         raise Invalid(errors)
     if kind == "seeks":
-        return _write_seeks(session, actor_name, values, seen_version, check_version and not match_existing)
+        check = seen_version is not None if match_existing else check_version
+        return _write_seeks(session, actor_name, values, seen_version, check)
     if item_id is None and match_existing:
         item_id = find_existing(session, kind, values)
-        check_version = False
+        check_version = seen_version is not None
     before = None
     if item_id is not None:
         before = snapshot(session, kind, item_id)
@@ -376,9 +379,11 @@ def write_form(
     else:
         mine["slug"] = before["slug"]
         mine["archived"] = before["archived"]
-        if check_version and seen_version != before["version"]:
+        unchanged = not differing_fields(mine, before)
+        # A stale row that changes nothing (an import of an unchanged item) is simply unchanged.
+        if check_version and seen_version != before["version"] and not (match_existing and unchanged):
             raise Conflict(kind, item_id, seen_version, mine | {"version": seen_version}, before)
-        if not differing_fields(mine, before):
+        if unchanged:
             return Saved(kind, item_id, before["slug"], before["version"], "unchanged")
         condition = [model.id == item_id]
         if check_version:
@@ -507,9 +512,10 @@ def _write_seeks(session: Session, actor_name: str, values: dict, seen_version: 
         raise Invalid(errors)
     before = snapshot(session, "seeks", city.id)
     mine = _values_snapshot(values) | {"version": before["version"]}
-    if check_version and seen_version != before["version"]:
+    unchanged = not differing_fields(mine, before)
+    if check_version and seen_version != before["version"] and not unchanged:
         raise Conflict("seeks", city.id, seen_version, mine | {"version": seen_version}, before)
-    if not differing_fields(mine, before):
+    if unchanged:
         return Saved("seeks", city.id, city.slug, city.version, "unchanged")
     # The city's version guards its list of sought themes too.
     session.execute(

@@ -58,9 +58,14 @@ FORMAT_VERSION = 1
 
 
 def columns(kind: str) -> list[str]:
-    """The columns of one kind's table, translations and the archived flag included."""
+    """The columns of one kind's table: translations, the archived flag and the version it was read at included.
+
+    An import of the file refuses a row whose item has changed since that
+    version (someone edited it after the export): re-importing an old file
+    never quietly undoes newer edits.
+    """
     extra = [f"{name}_{code}" for name in TRANSLATED_FIELDS[kind] for code in LANGS]
-    return [*COLUMNS[kind], *extra, *(["archived"] if kind != "seeks" else [])]
+    return [*COLUMNS[kind], *extra, *(["archived"] if kind != "seeks" else []), "version"]
 
 
 def flat_row(kind: str, snap: dict) -> dict[str, object]:
@@ -79,6 +84,7 @@ def flat_row(kind: str, snap: dict) -> dict[str, object]:
             row[f"{name}_{code}"] = (translations.get(code) or {}).get(name, "")
     if kind != "seeks":
         row["archived"] = "yes" if snap.get("archived") else ""
+    row["version"] = snap.get("version", "")
     return row
 
 
@@ -100,7 +106,6 @@ def snapshots(engine: Engine) -> dict[str, list[dict]]:
             for item_id in ids[sheet]:
                 snap = snapshot(session, kind, item_id)
                 if snap is not None:
-                    snap.pop("version", None)
                     rows.append(snap)
             out[sheet] = rows
     return out

@@ -35,7 +35,7 @@ from afus import auth, editing
 from afus.db import is_sqlite, write_session
 from afus.exports import COLUMNS, SHEETS, TRANSLATED_FIELDS
 from afus.i18n import CatalogueError, LANGS, t
-from afus.validation import FieldError
+from afus.validation import FieldError, clean_int
 
 MAX_UPLOAD_BYTES = 5_000_000
 MAX_UNCOMPRESSED_BYTES = 50_000_000
@@ -318,6 +318,15 @@ def _archived_flag(cells: dict[str, object]) -> bool | None:
     return str(_text(value)).strip().lower() in ("yes", "true", "1", "oui", "ja", "x")
 
 
+def _seen_version(cells: dict[str, object]) -> int | None:
+    """The version an exported row was read at (None for a row written by hand, or a cleared cell)."""
+    errors: list[FieldError] = []
+    version = clean_int(errors, "version", _text(cells.get("version")))
+    if errors:
+        raise editing.Invalid(errors)
+    return version
+
+
 def _label(kind: str, cells: dict[str, object]) -> str:
     for name in ("title", "name", "city", "slug"):
         if cells.get(name):
@@ -334,7 +343,10 @@ def _run(session: Session, actor_name: str, tables: dict[str, list[SourceRow]]) 
         for row in tables.get(sheet, []):
             try:
                 with session.begin_nested():
-                    saved = editing.write_form(session, actor_name, kind, row_to_form(kind, row.cells), match_existing=True)
+                    seen = _seen_version(row.cells)
+                    saved = editing.write_form(
+                        session, actor_name, kind, row_to_form(kind, row.cells), seen_version=seen, match_existing=True
+                    )
                     action = saved.action
                     wanted = _archived_flag(row.cells)
                     if kind in editing.ARCHIVABLE and wanted is not None:
@@ -344,7 +356,11 @@ def _run(session: Session, actor_name: str, tables: dict[str, list[SourceRow]]) 
             except editing.Invalid as exc:
                 plan.errors.extend(RowError(sheet, row.number, e) for e in exc.errors)
                 continue
-            except (editing.Conflict, editing.NotFound, SQLAlchemyError):
+            except editing.Conflict as conflict:
+                stale = FieldError("version", "io.error.stale_row", (("seen", conflict.seen_version), ("now", conflict.current_version)))
+                plan.errors.append(RowError(sheet, row.number, stale))
+                continue
+            except (editing.NotFound, SQLAlchemyError):
                 plan.errors.append(RowError(sheet, row.number, FieldError("slug", "io.error.row_failed")))
                 continue
             plan.rows.append(PlannedRow(sheet, row.number, _label(kind, row.cells), action))

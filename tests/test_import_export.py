@@ -31,8 +31,12 @@ def _state(engine) -> tuple[int, int, int, int]:
 
 
 def _content(engine) -> dict:
+    """What the store holds, as its JSON export, without its own bookkeeping (export time, item versions)."""
     payload = json.loads(exports.export_json(engine))
     payload.pop("exported_at")
+    for rows in payload.values():
+        for row in rows if isinstance(rows, list) else ():
+            row.pop("version", None)
     return payload
 
 
@@ -223,3 +227,34 @@ def test_anonymous_import_is_refused(engine):
     with pytest.raises(auth.PermissionDenied):
         imports.apply(engine, None, "projects.csv", data)
     assert _state(engine) == before
+
+
+def test_an_old_export_does_not_undo_newer_edits(engine):
+    """A colleague edited a project after the export: importing the old file refuses that row, says why, writes nothing."""
+    old_file = exports.export_xlsx(engine)
+    pid = editing.find_existing(Session(engine), "project", {"city": "umea", "title": "Approche par le genre et « inclusion par l'exclusion »"})
+    with Session(engine) as session:
+        before = editing.snapshot(session, "project", pid)
+    edited = editing.form_from_snapshot("project", before | {"summary": "Newer summary, written after the export."})
+    editing.save_project(engine, OP, edited, item_id=pid, seen_version=before["version"])
+    # The old file still holds every row as it was: one of them would now undo the newer summary.
+    state = _state(engine)
+    plan = imports.preview(engine, "afus.xlsx", old_file)
+    [error] = plan.errors
+    assert error.sheet == "projects" and error.error.field == "version"
+    assert error.error.message("en").startswith(f"This row was exported at version {before['version']}, and the item has been changed since (now version {before['version'] + 1})")
+    with pytest.raises(imports.ImportFailed):
+        imports.apply(engine, OP, "afus.xlsx", old_file)
+    assert _state(engine) == state
+    with Session(engine) as session:
+        assert editing.snapshot(session, "project", pid)["summary"] == "Newer summary, written after the export."
+    # Emptying the row's version cell says "overwrite it on purpose"; a fresh export imports as unchanged.
+    wb = load_workbook(io.BytesIO(old_file))
+    sheet = wb["projects"]
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        row[header.index("version")].value = None
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    assert [r.action for r in imports.preview(engine, "afus.xlsx", buffer.getvalue()).rows if r.action != "unchanged"] == ["update"]
+    assert {r.action for r in imports.preview(engine, "afus.xlsx", exports.export_xlsx(engine)).rows} == {"unchanged"}

@@ -107,6 +107,7 @@ STRINGS = {
     "field.themes": {"en": "Themes", "fr": "Thèmes", "sv": "Teman"},
     "field.partners": {"en": "Partner cities", "fr": "Villes partenaires", "sv": "Partnerstäder"},
     "field.slug": {"en": "Identifier", "fr": "Identifiant", "sv": "Identifierare"},
+    "field.version": {"en": "Version", "fr": "Version", "sv": "Version"},
     "field.name": {"en": "Name", "fr": "Nom", "sv": "Namn"},
     "field.country": {"en": "Country", "fr": "Pays", "sv": "Land"},
     "field.geonames_id": {"en": "Gazetteer entry (GeoNames id)", "fr": "Entrée du répertoire géographique (identifiant GeoNames)", "sv": "Post i ortregistret (GeoNames-id)"},
@@ -408,6 +409,16 @@ STRINGS = {
         "en": "The file has more than {max} rows; split it.",
         "fr": "Le fichier compte plus de {max} lignes ; découpez-le.",
         "sv": "Filen har fler än {max} rader; dela upp den.",
+    },
+    "io.error.stale_row": {
+        "en": "This row was exported at version {seen}, and the item has been changed since (now version {now}): importing it"
+        " would undo those changes. Export again and redo your edits there, or empty its “{label}” cell to overwrite them.",
+        "fr": "Cette ligne a été exportée à la version {seen} et l'élément a été modifié depuis (version {now}) : l'importer"
+        " annulerait ces modifications. Exportez à nouveau et refaites-y vos changements, ou videz sa cellule « {label} »"
+        " pour les écraser.",
+        "sv": "Raden exporterades i version {seen} och posten har ändrats sedan dess (nu version {now}): att importera den"
+        " skulle ta bort de ändringarna. Exportera igen och gör om dina ändringar där, eller töm dess cell ”{label}”"
+        " för att skriva över dem.",
     },
     "io.error.row_failed": {
         "en": "This row could not be saved.",
