@@ -193,9 +193,18 @@ def project_list() -> None:
     st.caption(ui.tr("projects.count.of", shown=len(shown), total=total) if filters.active() else count_label(total))
     table = project_table(network, shown.iloc[page_rows(len(shown), filters)], lang)
     event = st.dataframe(table, hide_index=True, key=KEY_TABLE, on_select="rerun", selection_mode="single-row")
+    # The same choice for the keyboard (the grid's rows cannot be selected from it) and for a
+    # phone, where only the title column fits: type a few letters of a title, then Enter.
+    titles = dict(zip(table.index, table.iloc[:, 0], strict=True))
+    chosen = st.selectbox(
+        ui.tr("projects.open_pick"), list(titles), index=None, format_func=titles.get, key="projects_open",
+        placeholder=ui.tr("projects.open_pick.placeholder"),
+    )
     if event.selection.rows and event.selection.rows[0] < len(table):
-        # Selecting a row opens the project: its own URL, so the view can be shared.
-        st.query_params["project"] = table.index[event.selection.rows[0]]
+        chosen = table.index[event.selection.rows[0]]
+    if chosen:
+        # Opening a project gives it its own URL, so the view can be shared.
+        st.query_params["project"] = chosen
         st.rerun()
     st.caption(ui.tr("projects.open_hint"))
     st.download_button(

@@ -67,6 +67,14 @@ def test_search_projects_with_the_keyboard(app_server: AppServer, page) -> None:
     # The list is a data grid (drawn on a canvas): its count says the search narrowed it.
     count = re.search(r"(\d+) of (\d+) projects", main_text(page))
     assert count and 0 < int(count[1]) < int(count[2]), main_text(page)
+    # Its rows cannot be selected from the keyboard: a project of the list is opened from its title.
+    tab_to(page, ".st-key-projects_open input")
+    page.keyboard.type("ambition")
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    page.wait_for_function("() => new URLSearchParams(location.search).get('project')", timeout=APP_TIMEOUT_MS)
+    assert query_params(page).get("project") == "malmo-circular-economy"
+    assert page.locator("[data-testid='stMain'] h1").first.inner_text() == "A strong circular-economy ambition"
 
 
 def test_pick_a_peer_city_with_arrows(app_server: AppServer, page) -> None:  # noqa: ANN001

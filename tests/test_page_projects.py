@@ -8,7 +8,7 @@ import pytest
 
 from afus.db import write_session
 from afus.models import Project
-from tests.apptest import all_text, run_page
+from tests.apptest import all_text, as_read, run_page
 
 PAGE = "pages/projects.py"
 
@@ -43,6 +43,13 @@ def test_list_shows_every_project_with_a_csv_download(engine):
                                    "Updated"]
     assert "7 projects" in all_text(at)
     assert [b.label for b in at.get("download_button")] == ["Download these projects (CSV)"]
+    # Besides selecting a row, a project of the list opens from its title (keyboard, phone).
+    pick = at.selectbox(key="projects_open")
+    assert pick.label == "Open a project of this list" and len(pick.options) == 7
+    pick.select("malmo-circular-economy").run()
+    no_error(at)
+    assert at.query_params["project"] == "malmo-circular-economy"
+    assert as_read(at.title[0].value) == "A strong circular-economy ambition"
 
 
 @pytest.mark.parametrize(

@@ -47,10 +47,16 @@ STRINGS = {
         "fr": "{shown} sur {total} {total|projet|projets}",
         "sv": "{shown} av {total} projekt",
     },
+    "projects.open_pick": {"en": "Open a project of this list", "fr": "Ouvrir un projet de cette liste", "sv": "Öppna ett projekt i listan"},
+    "projects.open_pick.placeholder": {
+        "en": "Type a few letters of its title",
+        "fr": "Tapez quelques lettres de son titre",
+        "sv": "Skriv några bokstäver ur titeln",
+    },
     "projects.open_hint": {
-        "en": "Select a row to open the project.",
-        "fr": "Sélectionnez une ligne pour ouvrir le projet.",
-        "sv": "Markera en rad för att öppna projektet.",
+        "en": "Select a row, or choose its title above, to open the project.",
+        "fr": "Sélectionnez une ligne, ou choisissez son titre ci-dessus, pour ouvrir le projet.",
+        "sv": "Markera en rad, eller välj titeln ovan, för att öppna projektet.",
     },
     "projects.page": {"en": "Page", "fr": "Page", "sv": "Sida"},
     "projects.page.rows": {
