@@ -162,6 +162,10 @@ def timeline_figure(views: list[EventView], lang: str, today: dt.date, *, height
     """Dated events on a time axis, one row per kind, with host, participants and themes on hover."""
     fig = go.Figure()
     dated = [v for v in views if v.start is not None]
+    # A name is written towards the middle of the axis (right of an early event, left of a late
+    # one): centred on an event at the axis' end, its first or last letters were cut off.
+    ends = [v.start for v in dated] + [today]
+    middle = min(ends) + (max(ends) - min(ends)) / 2
     for kind in KIND_COLOURS:
         rows = [v for v in dated if v.kind == kind]
         if not rows:
@@ -183,7 +187,7 @@ def timeline_figure(views: list[EventView], lang: str, today: dt.date, *, height
                 y=[label] * len(rows),
                 mode="markers+text",
                 text=[_plain(_short(v.title)) for v in rows],
-                textposition="top center",
+                textposition=["top right" if v.start < middle else "top left" for v in rows],
                 hovertext=hover,
                 hoverinfo="text",
                 customdata=[v.slug for v in rows],

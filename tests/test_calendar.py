@@ -138,6 +138,9 @@ def test_timeline_puts_each_kind_on_its_own_row_with_details_on_hover(engine):
     hover = " ".join(seminar.hovertext)
     assert "Host: Malmö" in hover and "Participants: Saint-Brieuc, Umeå" in hover
     assert "Themes: Redesign of public spaces" in hover
+    # Names run towards the middle, so the first and last events' names stay on the chart.
+    places = {str(x): p for trace in figure.data for x, p in zip(trace.x, trace.textposition, strict=True)}
+    assert places["2017-11-17"] == "top right" and places["2027-05-10"] == "top left"
 
 
 def test_timeline_shows_user_text_as_text(engine):

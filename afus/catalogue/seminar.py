@@ -138,7 +138,7 @@ STRINGS = {
     "seminar.param.country": {"en": "country (FR or SE)", "fr": "pays (FR ou SE)", "sv": "land (FR eller SE)"},
     "seminar.param.theme": {"en": "theme", "fr": "thème", "sv": "tema"},
     "seminar.settings": {"en": "Settings", "fr": "Réglages", "sv": "Inställningar"},
-    "seminar.downloads": {"en": "Take-home files", "fr": "Documents à emporter", "sv": "Material att ta med"},
+    "seminar.downloads": {"en": "Take-home files", "fr": "Documents", "sv": "Material att ta med"},
     "seminar.setting.year": {"en": "Seminar year", "fr": "Année du séminaire", "sv": "Seminarieår"},
     "seminar.setting.host": {"en": "Host city", "fr": "Ville hôte", "sv": "Värdstad"},
     "seminar.setting.since": {"en": "What is new since", "fr": "Nouveautés depuis le", "sv": "Nytt sedan"},
