@@ -54,6 +54,11 @@ THEMED_TEXT_CSS = f"""<style>
 </style>"""
 
 
+# Plotly's decimal mark and thousands separator (layout.separators) as each language writes
+# numbers (afus.i18n.format_number): "4,9" and "1 234" in French, "4.9" and "1,234" in English.
+SEPARATORS = {"en": ".,", "fr": ",\u202f", "sv": ",\u00a0"}
+
+
 def short_label(text: str, max_chars: int = 42) -> str:
     """``text`` cut to ``max_chars`` with an ellipsis, on a word boundary when possible."""
     text = " ".join(str(text).split())
@@ -459,11 +464,14 @@ def peer_network_map(
 
 
 def score_heatmap(matrix: pd.DataFrame, *, colorbar_title: str, max_label_chars: int = 24) -> go.Figure:
-    """A symmetric city × city score heatmap, scores shown with one decimal; full names on hover."""
+    """A symmetric city × city score heatmap, scores shown with one decimal; full names on hover.
+
+    A city's cell with itself is left blank: it is not a pair.
+    """
     labels = [str(c) for c in matrix.columns]
     shown = _unique_short_labels(labels, max_label_chars)
-    z = matrix.to_numpy(dtype=float).round(2).tolist()
-    top = max([max(r) for r in z if r] + [1.0])
+    z = [[None if i == j else value for j, value in enumerate(row)] for i, row in enumerate(matrix.to_numpy(dtype=float).round(2).tolist())]
+    top = max([v for r in z for v in r if v is not None] + [1.0])
     fig = go.Figure(
         go.Heatmap(
             z=z,
@@ -474,7 +482,7 @@ def score_heatmap(matrix: pd.DataFrame, *, colorbar_title: str, max_label_chars:
             zmin=0,
             zmax=top,
             texttemplate="%{z:.1f}" if len(labels) <= 15 else None,
-            hovertemplate="%{customdata[0]} · %{customdata[1]}: %{z:.2f}<extra></extra>",
+            hovertemplate="%{customdata[0]} · %{customdata[1]}: %{z:.1f}<extra></extra>",
             colorbar=dict(title=dict(text=colorbar_title)),
             xgap=1,
             ygap=1,

@@ -260,8 +260,10 @@ def chart(figure, caption: str, data, *, key: str | None = None) -> None:  # noq
     ``data`` is a DataFrame with localized column names. The figure is drawn
     with :data:`afus.charts.PLOTLY_CONFIG` (offline base maps).
     """
-    from afus.charts import PLOTLY_CONFIG
+    from afus.charts import PLOTLY_CONFIG, SEPARATORS
 
+    # Cached figures are kept per language, so this sets the value they already have after a first run.
+    figure.update_layout(separators=SEPARATORS[lang()])
     st.plotly_chart(figure, config=PLOTLY_CONFIG, key=key, on_select="ignore", alt=caption)
     st.caption(escape_markdown(caption))
     with st.expander(tr("browse.chart_data")):

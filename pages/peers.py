@@ -241,7 +241,10 @@ def _heatmap(inputs: MatchInputs, city_id: int | None) -> None:
     figure = matching.memoised(
         inputs, ("page.heatmap", ui.lang(), city_id), lambda: score_heatmap(frame, colorbar_title=ui.tr("peers.heatmap.colorbar"))
     )
-    data = frame.round(matching.SCORE_DECIMALS).rename_axis(ui.tr("peers.col.city")).reset_index()
+    data = frame.round(matching.SCORE_DECIMALS).astype(float)
+    for name in data.columns:  # a city with itself is not a pair: blank, as on the chart
+        data.loc[name, name] = float("nan")
+    data = data.rename_axis(ui.tr("peers.col.city")).reset_index()
     ui.chart(figure, ui.tr("peers.heatmap.caption", shown=len(frame), total=total), data, key="peers_heatmap")
 
 

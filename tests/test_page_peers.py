@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+import pandas as pd
 import pytest
 from sqlalchemy import select, update
 
@@ -172,4 +175,13 @@ def test_heatmap_section_from_the_url(engine):
     assert len(at.get("plotly_chart")) == 1
     scores = next(df for df in tables(at) if "City" in df.columns)
     assert scores["City"].tolist() == ["Borås", "Gothenburg", "Malmö", "Saint-Brieuc", "Umeå"]
-    assert "5 of 5 cities shown" in plain(at)
+    by_city = scores.set_index("City")
+    assert pd.isna(by_city.at["Malmö", "Malmö"]) and by_city.at["Malmö", "Saint-Brieuc"] == 4.9  # no self-pair; one decimal
+    assert "Shown: 5 of the 5 cities with at least one possible pair" in plain(at)
+    [chart] = at.get("plotly_chart")
+    spec = json.loads(chart.proto.spec)
+    z = spec["data"][0]["z"]
+    assert all(z[i][i] is None for i in range(len(z)))  # a city with itself is not a pair: blank
+    assert spec["layout"]["separators"] == ".,"
+    french = json.loads(run_page(PAGE, city="saint-brieuc", section="heatmap", lang="fr").get("plotly_chart")[0].proto.spec)
+    assert french["layout"]["separators"] == ",\u202f"  # "4,9" as the cards write it

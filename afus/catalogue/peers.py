@@ -128,9 +128,9 @@ STRINGS = {
     },
     "peers.network.link": {"en": "Match", "fr": "Rapprochement", "sv": "Matchning"},
     "peers.heatmap.caption": {
-        "en": "Each cell is the score of a pair of cities ({shown} of {total} cities shown: the most connected).",
-        "fr": "Chaque case est le score d'une paire de villes ({shown} villes affichées sur {total} : les plus connectées).",
-        "sv": "Varje ruta är poängen för ett par städer ({shown} av {total} städer visas: de mest sammankopplade).",
+        "en": "Each cell is the score of a pair of cities. Shown: {shown} of the {total} cities with at least one possible pair (the most connected).",
+        "fr": "Chaque case est le score d'une paire de villes. Affichées : {shown} des {total} villes ayant au moins une paire possible (les plus connectées).",
+        "sv": "Varje ruta är poängen för ett par städer. Visas: {shown} av de {total} städer som har minst ett möjligt par (de mest sammankopplade).",
     },
     "peers.heatmap.colorbar": {"en": "Score", "fr": "Score", "sv": "Poäng"},
     "peers.pairings.caption": {
