@@ -745,11 +745,24 @@ def _solve_pairings(inputs: MatchInputs, countries: tuple[str, str]) -> list[Pai
 # --- words --------------------------------------------------------------------------
 
 
+# Frameworks whose item names are adjectives ("Urban", "Environmental"): named with their framework.
+QUALIFIED_FRAMEWORKS = ("territory", "resilience_capital")
+
+
+def theme_name_in_sentence(name: str, framework: str, lang: str) -> str:
+    """A theme's name as a sentence can say it: "urban territory", "capital environnemental"; other themes as they are."""
+    if framework not in QUALIFIED_FRAMEWORKS or not name:
+        return name
+    return t(f"theme.in_framework.{framework}", lang, name=name[0].lower() + name[1:])
+
+
 def names_from_network(network: Network, lang: str) -> Names:
-    """City names and theme names in ``lang`` (falling back to the source wording)."""
+    """City names and theme names in ``lang`` (falling back to the source wording), as sentences say them."""
     cities = dict(zip(network.cities["id"].astype(int), network.cities["name"].astype(str)))
     themes = {
-        int(row["id"]): localized(row["name"], row["lang"], row["translations"], "name", lang).text
+        int(row["id"]): theme_name_in_sentence(
+            localized(row["name"], row["lang"], row["translations"], "name", lang).text, str(row["framework"]), lang
+        )
         for _, row in network.themes.iterrows()
     }
     return Names(cities=cities, themes=themes)

@@ -37,7 +37,8 @@ def test_ranked_peers_with_reasons_projects_and_score_bars(engine):
     text = plain(at)
     assert "Best-matched cities for Saint-Brieuc" in text
     assert "Saint-Brieuc wants to learn about “Redesign of public spaces: uses for all and versatility”, which Gothenburg works on." in text
-    assert "Saint-Brieuc and Malmö both work on “Environmental”: they can compare their practice." in text
+    # A capital or a territory is named as such ("Environmental" alone read as a theme).
+    assert "Saint-Brieuc and Malmö both work on “environmental capital”: they can compare their practice." in text
     bars = at.get("progress")
     assert [b.proto.value for b in bars][0] == 100
     assert [b.proto.value for b in bars] == sorted((b.proto.value for b in bars), reverse=True)
@@ -51,7 +52,8 @@ def test_ranked_peers_with_reasons_projects_and_score_bars(engine):
 def test_the_page_speaks_french_and_swedish(engine):
     fr = plain(run_page(PAGE, city="saint-brieuc", lang="fr"))
     assert "Villes les mieux assorties à Saint-Brieuc" in fr
-    assert "Saint-Brieuc veut en savoir plus sur « Le réaménagement des espaces publics" in fr
+    assert "Saint-Brieuc veut en savoir plus sur «\u00a0Le réaménagement des espaces publics" in fr
+    assert "travaillent toutes deux sur «\u00a0territoire urbain\u00a0»" in fr
     sv = run_page(PAGE, city="saint-brieuc", lang="sv")
     assert "Städer som passar Saint-Brieuc bäst" in plain(sv)
     assert sv.get("progress")[0].proto.text == "Poäng 4,9"

@@ -45,6 +45,9 @@ STRINGS = {
     },
     "framework.resilience_capital": {"en": "Five capitals of resilience", "fr": "Cinq capitaux de la résilience", "sv": "Resiliensens fem kapital"},
     "framework.territory": {"en": "Territory", "fr": "Territoire", "sv": "Territorium"},
+    # A territory or capital named alone in a sentence ("both work on “Urban territory”").
+    "theme.in_framework.territory": {"en": "{name} territory", "fr": "territoire {name}", "sv": "{name} (territorium)"},
+    "theme.in_framework.resilience_capital": {"en": "{name} capital", "fr": "capital {name}", "sv": "{name} kapital"},
     "framework.sdg": {"en": "Sustainable Development Goal 11", "fr": "Objectif de développement durable 11", "sv": "Globalt mål 11"},
     "event.seminar": {"en": "Seminar", "fr": "Séminaire", "sv": "Seminarium"},
     "event.webinar": {"en": "Webinar", "fr": "Webinaire", "sv": "Webbinarium"},

@@ -156,17 +156,17 @@ STRINGS = {
     },
     "peers.reason.learns": {
         "en": "{learner} wants to learn about “{theme}”, which {teacher} works on.",
-        "fr": "{learner} veut en savoir plus sur « {theme} », un thème sur lequel {teacher} travaille.",
+        "fr": "{learner} veut en savoir plus sur «\u00a0{theme}\u00a0», un thème sur lequel {teacher} travaille.",
         "sv": "{learner} vill lära sig om ”{theme}”, som {teacher} arbetar med.",
     },
     "peers.reason.together": {
         "en": "{a} and {b} both want to learn about “{theme}”: they can learn together.",
-        "fr": "{a} et {b} veulent toutes deux en savoir plus sur « {theme} » : elles peuvent apprendre ensemble.",
+        "fr": "{a} et {b} veulent toutes deux en savoir plus sur «\u00a0{theme}\u00a0»\u00a0: elles peuvent apprendre ensemble.",
         "sv": "Både {a} och {b} vill lära sig om ”{theme}”: de kan lära sig tillsammans.",
     },
     "peers.reason.compare": {
         "en": "{a} and {b} both work on “{theme}”: they can compare their practice.",
-        "fr": "{a} et {b} travaillent toutes deux sur « {theme} » : elles peuvent comparer leurs pratiques.",
+        "fr": "{a} et {b} travaillent toutes deux sur «\u00a0{theme}\u00a0»\u00a0: elles peuvent comparer leurs pratiques.",
         "sv": "Både {a} och {b} arbetar med ”{theme}”: de kan jämföra sina arbetssätt.",
     },
     "peers.col.city": {"en": "City", "fr": "Ville", "sv": "Stad"},
