@@ -105,7 +105,7 @@ def test_peer_finder_in_french_from_the_navigation(app_server, page) -> None:  #
     choose(page, "peers_city", "Saint-Brieuc", typed="Saint")
     text = main_text(page)
     assert "Villes les mieux assorties à Saint-Brieuc" in text
-    assert "Saint-Brieuc veut en savoir plus sur « La priorité à la rénovation des centres" in text
+    assert "Saint-Brieuc veut en savoir plus sur «\u00a0La priorité à la rénovation des centres" in text
     assert query_params(page).get("lang") == "fr"
     assert_healthy(page)
 
