@@ -361,6 +361,7 @@ def store_guard() -> Iterator[None]:
 
 AUTH_USER_KEY = "auth_user"  # the SignedIn of this browser session, server-side only
 AUTH_NOTICE_KEY = "auth_notice"  # why the session just ended, shown once
+AUTH_ENDED_KEY = "auth_ended_user"  # whose session the system just ended (a page may keep their typing)
 
 
 def signed_in():  # noqa: ANN201 (afus.auth.SignedIn | None)
@@ -370,7 +371,9 @@ def signed_in():  # noqa: ANN201 (afus.auth.SignedIn | None)
 
 def end_session(reason_key: str | None = None) -> None:
     """Forget the signed-in account of this session (with a reason to show once)."""
-    st.session_state.pop(AUTH_USER_KEY, None)
+    ended = st.session_state.pop(AUTH_USER_KEY, None)
+    if ended is not None and reason_key != "auth.signed_out":
+        st.session_state[AUTH_ENDED_KEY] = ended.name
     if reason_key:
         st.session_state[AUTH_NOTICE_KEY] = reason_key
 

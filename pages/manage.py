@@ -402,6 +402,33 @@ def conflict_panel(kind: str, user) -> None:  # noqa: ANN001
 # --- an editing section --------------------------------------------------------------------
 
 
+# What was typed in the edit forms when the session ended on its own (idle, new password):
+# (whose, {widget key: value}), put back when the same person signs in again.
+KEPT_INPUTS = "manage_kept_inputs"
+FORM_KEYS = tuple(f"manage_{kind}_" for kind in EDIT_SECTIONS)
+
+
+def keep_typed_inputs(name: str) -> bool:
+    """Keep the edit forms' inputs of ``name``'s ended session (they are dropped once no form shows them)."""
+    typed = {k: v for k, v in st.session_state.items() if str(k).startswith(FORM_KEYS) and not str(k).endswith("_save")}
+    if typed:
+        st.session_state[KEPT_INPUTS] = (name, typed)
+    return bool(typed)
+
+
+def restore_typed_inputs(prefix: str, user) -> bool:  # noqa: ANN001
+    """Put back what ``user`` had typed in this form (same item, same version) before their session ended."""
+    kept = st.session_state.get(KEPT_INPUTS)
+    if not kept or kept[0] != user.name:
+        return False
+    values = {k: v for k, v in kept[1].items() if k.startswith(prefix + "_")}
+    for key, value in values.items():
+        st.session_state[key] = value
+    if values:
+        st.session_state.pop(KEPT_INPUTS)
+    return bool(values)
+
+
 def edit_section(kind: str, user) -> None:  # noqa: ANN001
     seen = pick_item(kind)
     if kind == "seeks" and seen is None:
@@ -409,6 +436,8 @@ def edit_section(kind: str, user) -> None:  # noqa: ANN001
         return
     conflict_panel(kind, user)
     prefix = form_prefix(kind, seen)
+    if restore_typed_inputs(prefix, user):
+        st.info(ui.tr("manage.kept.restored"), icon=":material/restore:")
     if seen is not None and kind != "seeks":
         st.caption(ui.escape_markdown(ui.tr("manage.version", version=seen["version"])))
         if seen.get("archived"):
@@ -651,6 +680,9 @@ if user is None:
     notice = ui.session_notice()
     if notice and notice != "auth.signed_out":  # the sidebar says it; a session ended by the system is said here too
         st.warning(ui.tr(notice), icon=":material/logout:")
+    ended = st.session_state.pop(ui.AUTH_ENDED_KEY, None)
+    if ended and keep_typed_inputs(ended):
+        st.info(ui.tr("manage.kept.waiting"), icon=":material/edit_note:")
     st.info(ui.tr("manage.sign_in_first"), icon=":material/lock:")
     ui.sign_in_form()
     st.header(ui.tr("manage.section.export"))

@@ -294,3 +294,39 @@ def test_overview_lists_changes_since_a_date_and_contacts_to_check(accounts):
     contacts = _frame(at, "Nom du contact")
     assert list(contacts["Nom du contact"]) == ["Per <b>Persson</b>"]  # a table cell: shown as text
     assert list(contacts["Contact vérifié le"]) == ["jamais"]
+
+
+def test_text_typed_when_the_session_ends_comes_back_after_signing_in_again(accounts):
+    at = _signed_in_page(accounts)
+    user = at.session_state["auth_user"]
+    at.session_state["auth_user"] = dataclasses.replace(user, last_seen=user.last_seen - dt.timedelta(hours=2))
+    at.text_input(key=f"{NEW}_title").input("Typed over half an hour")
+    at.selectbox(key=f"{NEW}_city").set_value("paris")
+    at.text_area(key=f"{NEW}_summary").input("A long summary that must not be lost.")
+    at.button(key=f"{NEW}_save").click().run()
+    assert "Your session ended after a period of inactivity. Sign in again; nothing was saved." in _texts(at.error)
+    at.run()  # the next rerun: the sign-in form, no edit form any more
+    assert "What you had typed is kept in this browser tab" in all_text(at)
+    at.text_input(key="auth_name").input("coord")
+    at.text_input(key="auth_password").input(PASSWORD)
+    at.button[0].click().run()  # the sign-in form's button
+    assert not at.exception
+    assert "is back in the form below: check it, then save." in all_text(at)
+    assert at.text_input(key=f"{NEW}_title").value == "Typed over half an hour"
+    assert at.text_area(key=f"{NEW}_summary").value == "A long summary that must not be lost."
+    at.button(key=f"{NEW}_save").click().run()
+    assert _project(accounts, "Typed over half an hour").summary == "A long summary that must not be lost."
+
+
+def test_typed_text_is_only_given_back_to_the_same_person(accounts):
+    at = _signed_in_page(accounts)
+    user = at.session_state["auth_user"]
+    at.session_state["auth_user"] = dataclasses.replace(user, last_seen=user.last_seen - dt.timedelta(hours=2))
+    at.text_input(key=f"{NEW}_title").input("Private draft")
+    at.button(key=f"{NEW}_save").click().run()
+    at.run()
+    at.text_input(key="auth_name").input("boss")
+    at.text_input(key="auth_password").input(PASSWORD)
+    at.button[0].click().run()
+    assert at.session_state["auth_user"].name == "boss"
+    assert at.text_input(key=f"{NEW}_title").value == ""

@@ -108,6 +108,16 @@ STRINGS = {
     "field.partners": {"en": "Partner cities", "fr": "Villes partenaires", "sv": "Partnerstäder"},
     "field.slug": {"en": "Identifier", "fr": "Identifiant", "sv": "Identifierare"},
     "field.version": {"en": "Version", "fr": "Version", "sv": "Version"},
+    "manage.kept.waiting": {
+        "en": "What you had typed is kept in this browser tab: sign in again to get it back in the form, then save.",
+        "fr": "Ce que vous aviez saisi est conservé dans cet onglet : reconnectez-vous pour le retrouver dans le formulaire, puis enregistrez.",
+        "sv": "Det du hade skrivit finns kvar i den här fliken: logga in igen för att få tillbaka det i formuläret och spara sedan.",
+    },
+    "manage.kept.restored": {
+        "en": "What you had typed before your session ended is back in the form below: check it, then save.",
+        "fr": "Ce que vous aviez saisi avant la fin de votre session est de retour dans le formulaire ci-dessous : vérifiez-le, puis enregistrez.",
+        "sv": "Det du skrev innan sessionen avslutades finns tillbaka i formuläret nedan: kontrollera det och spara sedan.",
+    },
     "field.name": {"en": "Name", "fr": "Nom", "sv": "Namn"},
     "field.country": {"en": "Country", "fr": "Pays", "sv": "Land"},
     "field.geonames_id": {"en": "Gazetteer entry (GeoNames id)", "fr": "Entrée du répertoire géographique (identifiant GeoNames)", "sv": "Post i ortregistret (GeoNames-id)"},
