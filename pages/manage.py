@@ -188,13 +188,23 @@ def form_prefix(kind: str, seen: dict | None) -> str:
 # --- the forms (one per kind) --------------------------------------------------------------
 
 
+def theme_labels(net, *, with_framework: bool = False) -> dict[str, str]:  # noqa: ANN001 (afus.network.Network)
+    """Theme slugs and their names in the interface language (as the public pages show them)."""
+    labels = {}
+    for _, row in net.themes.iterrows():
+        name = ui.content(row, "name").text
+        framework = ui.tr(f"framework.{row['framework']}")
+        labels[row["slug"]] = f"{name} ({framework})" if with_framework else name
+    return labels
+
+
 def project_form(seen: dict | None, prefix: str) -> ProjectForm:
     snap = seen or {}
     net = ui.network()
     cities = dict(zip(net.cities["slug"], net.cities["name"], strict=False))
     if snap.get("city") and snap["city"] not in cities:
         cities[snap["city"]] = snap["city"]
-    themes = {row.slug: f"{row.name} ({ui.tr(f'framework.{row.framework}')})" for row in net.themes.itertuples()}
+    themes = theme_labels(net, with_framework=True)
     city_options = list(cities)
     title = st.text_input(field_name("title") + " *", value=snap.get("title", ""), key=f"{prefix}_title", max_chars=None)
     city = st.selectbox(
@@ -261,7 +271,7 @@ def event_form(seen: dict | None, prefix: str) -> EventForm:
     snap = seen or {}
     net = ui.network()
     cities = dict(zip(net.cities["slug"], net.cities["name"], strict=False))
-    themes = {row.slug: row.name for row in net.themes.itertuples()}
+    themes = theme_labels(net)
     title = st.text_input(field_name("title") + " *", value=snap.get("title", ""), key=f"{prefix}_title")
     col1, col2 = st.columns(2)
     with col1:
@@ -298,7 +308,7 @@ def event_form(seen: dict | None, prefix: str) -> EventForm:
 
 def seeks_form(seen: dict, prefix: str) -> SeeksForm:
     net = ui.network()
-    themes = {row.slug: f"{row.name} ({ui.tr(f'framework.{row.framework}')})" for row in net.themes.itertuples()}
+    themes = theme_labels(net, with_framework=True)
     chosen = st.multiselect(field_name("themes"), list(themes), default=[t for t in seen.get("themes", []) if t in themes], format_func=themes.get, key=f"{prefix}_themes")
     note = st.text_area(field_name("note"), value=seen.get("note", ""), key=f"{prefix}_note")
     return SeeksForm(city=seen["city"], themes=chosen, note=note)

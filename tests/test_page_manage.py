@@ -330,3 +330,10 @@ def test_typed_text_is_only_given_back_to_the_same_person(accounts):
     at.button[0].click().run()
     assert at.session_state["auth_user"].name == "boss"
     assert at.text_input(key=f"{NEW}_title").value == ""
+
+
+def test_theme_choices_are_named_in_the_interface_language(accounts):
+    at = _signed_in_page(accounts, lang="sv")
+    options = at.multiselect(key=f"{NEW}_themes").options
+    assert any(o.startswith("Miljömässigt (") for o in options), options  # the French source says "Environnemental"
+    assert not any(o.startswith("Environnemental") for o in options)
