@@ -134,7 +134,9 @@ def event_label(event: pd.Series | dict, lang: str) -> str:
     date = format_date(_as_date(start), lang) if start is not None and start == start else ""
     kind = t(f"event.{event['kind']}", lang)
     title = localized_field(event, "title", lang).text
-    return t("browse.event_line", lang, date=date, kind=kind, title=title) if date else f"{kind}: {title}"
+    if fold(title).startswith(fold(kind)):  # "Webinar: …" is not said twice
+        return t("browse.event_line_titled", lang, date=date, title=title) if date else title
+    return t("browse.event_line", lang, date=date, kind=kind, title=title) if date else t("browse.event_line_undated", lang, kind=kind, title=title)
 
 
 def _as_date(value: object) -> dt.date:

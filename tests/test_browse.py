@@ -111,6 +111,11 @@ def test_event_label_in_each_language(network):
     )
     assert browse.event_label(event, "en").startswith("17 November 2017 — Partnership: Signing of the French–Swedish")
     assert browse.event_label(event, "sv").startswith("17 november 2017 — Partnerskap: Undertecknande")
+    # A title that already says its kind does not get it twice; an undated event keeps the kind.
+    webinar = {"kind": "webinar", "title": "Webbinarium: jämställd stadsplanering", "lang": "sv", "translations": {}, "start_date": dt.date(2026, 12, 3)}
+    assert browse.event_label(webinar, "sv") == "3 december 2026 — Webbinarium: jämställd stadsplanering"
+    undated = {"kind": "webinar", "title": "Mobilité douce", "lang": "fr", "translations": {}, "start_date": None}
+    assert browse.event_label(undated, "fr") == "Webinaire : Mobilité douce"
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,8 @@ STRINGS = {
         "sv": "Karta över Frankrike och Sverige med nätverkets {n} medlemsstäder: {fr} i Frankrike (blå markörer) och {se} i Sverige (orange markörer). Tabellen nedan listar dem.",
     },
     "browse.event_line": {"en": "{date} — {kind}: {title}", "fr": "{date} — {kind} : {title}", "sv": "{date} — {kind}: {title}"},
+    "browse.event_line_titled": {"en": "{date} — {title}", "fr": "{date} — {title}", "sv": "{date} — {title}"},
+    "browse.event_line_undated": {"en": "{kind}: {title}", "fr": "{kind} : {title}", "sv": "{kind}: {title}"},
     "browse.event_place": {"en": "Place: {place}", "fr": "Lieu : {place}", "sv": "Plats: {place}"},
     "browse.all_projects": {"en": "All projects", "fr": "Tous les projets", "sv": "Alla projekt"},
     "browse.all_cities": {"en": "All member cities", "fr": "Toutes les villes membres", "sv": "Alla medlemsstäder"},
