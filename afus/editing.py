@@ -331,6 +331,22 @@ _VALIDATORS = {
 }
 
 
+def _contact_checked_when_entered(values: dict, before: dict | None) -> dict:
+    """A contact typed in a form (new or changed) counts as checked today, unless the form gives its own date.
+
+    Without it, a contact entered a minute ago was listed at once among those
+    "not checked for over a year". Imports keep the file's dates as they are.
+    """
+    before = before or {}
+    entered = (values.get("contact_name") or "", values.get("contact_email") or "")
+    if not any(entered) or entered == (before.get("contact_name") or "", before.get("contact_email") or ""):
+        return values
+    given = values.get("contact_checked")
+    if given is not None and _iso(given) != before.get("contact_checked"):
+        return values
+    return values | {"contact_checked": auth.now_utc().date()}
+
+
 def write_form(
     session: Session,
     actor_name: str,
@@ -365,6 +381,8 @@ def write_form(
         before = snapshot(session, kind, item_id)
         if before is None:
             raise NotFound(kind, item_id)
+    if kind in ("project", "city") and not match_existing:
+        values = _contact_checked_when_entered(values, before)
     writer = {"project": _project_columns, "city": _city_columns, "theme": _theme_columns, "event": _event_columns}[kind]
     columns, links, mine = writer(session, values, item_id, errors)
     if errors:

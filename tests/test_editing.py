@@ -64,7 +64,8 @@ def test_second_save_of_the_same_version_gets_a_conflict_and_the_first_save_surv
     c = conflict.value
     assert (c.seen_version, c.current_version) == (seen_by_b["version"], saved.version)
     assert c.mine["summary"] == "Résumé revu par B." and c.theirs["summary"] == "Résumé revu par A."
-    assert set(c.differing_fields()) == {"summary", "status", "contact_name"}
+    # A's new contact counts as checked today: the date differs too.
+    assert set(c.differing_fields()) == {"summary", "status", "contact_name", "contact_checked"}
     stored = editing.load_item(engine, "project", pid)
     assert (stored["summary"], stored["contact_name"], stored["status"]) == ("Résumé revu par A.", "Anne", "ongoing")
 
@@ -308,3 +309,26 @@ def test_a_merge_keeps_by_default_what_each_side_changed():
     assert (merged["summary"], merged["source"], merged["status"], merged["version"]) == ("mine", "Bilateral meeting", "completed", 2)
     # Without the version opened, nothing is assumed: every differing field is the coordinator's to decide.
     assert set(editing.changed_by(None, mine, theirs).values()) == {"both"}
+
+
+def test_a_contact_entered_in_a_form_counts_as_checked_today(engine):
+    today = auth.now_utc().date().isoformat()
+    saved = editing.save_project(engine, OP, ProjectForm(title="Contact test", city="paris", contact_name="Léa Martin"))
+    with Session(engine) as session:
+        snap = editing.snapshot(session, "project", saved.id)
+    assert snap["contact_checked"] == today  # not listed at once as "never checked"
+    # Another field edited: the date stays; a date given in the form is kept.
+    later = editing.save_project(
+        engine, OP, editing.form_from_snapshot("project", snap | {"summary": "x", "contact_checked": "2024-05-01"}),
+        item_id=saved.id, seen_version=snap["version"],
+    )
+    with Session(engine) as session:
+        snap = editing.snapshot(session, "project", later.id)
+    assert snap["contact_checked"] == "2024-05-01"
+    # A new e-mail with the old date left as it was: checked today.
+    editing.save_project(
+        engine, OP, editing.form_from_snapshot("project", snap | {"contact_email": "lea@paris.fr"}),
+        item_id=saved.id, seen_version=snap["version"],
+    )
+    with Session(engine) as session:
+        assert editing.snapshot(session, "project", saved.id)["contact_checked"] == today

@@ -283,6 +283,7 @@ def test_history_section_lists_changes_and_stale_contacts(accounts):
 def test_overview_lists_changes_since_a_date_and_contacts_to_check(accounts):
     form = editing.form_from_snapshot("project", editing.load_item(accounts, "project", 1))
     form.contact_name = "Per <b>Persson</b>"
+    form.contact_checked = "2020-01-02"
     editing.save_project(accounts, OP, form, item_id=1, seen_version=1)
     at = run_page("pages/overview.py", lang="fr")
     assert not at.exception
@@ -293,7 +294,7 @@ def test_overview_lists_changes_since_a_date_and_contacts_to_check(accounts):
     assert list(changes["Quoi"]) == ["modification"]
     contacts = _frame(at, "Nom du contact")
     assert list(contacts["Nom du contact"]) == ["Per <b>Persson</b>"]  # a table cell: shown as text
-    assert list(contacts["Contact vérifié le"]) == ["jamais"]
+    assert list(contacts["Contact vérifié le"]) == ["2 janvier 2020"]
 
 
 def test_text_typed_when_the_session_ends_comes_back_after_signing_in_again(accounts):
