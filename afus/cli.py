@@ -52,9 +52,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def database_url_first(argv: list[str]) -> list[str]:
+    """``argv`` with ``--database-url URL`` moved before the command, wherever it was written.
+
+    ``python -m afus backup PATH --database-url URL`` then works as the
+    README's "all commands take --database-url" suggests (argparse only reads
+    it before the command).
+    """
+    rest, moved = [], []
+    items = iter(argv)
+    for item in items:
+        if item == "--database-url":
+            moved += [item, next(items, "")]
+        elif item.startswith("--database-url="):
+            moved.append(item)
+        else:
+            rest.append(item)
+    return [*moved, *rest]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args, extra = parser.parse_known_args(argv)
+    args, extra = parser.parse_known_args(database_url_first(sys.argv[1:] if argv is None else argv))
     if extra:
         if args.command != "serve":
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
