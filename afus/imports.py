@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -35,6 +35,8 @@ from afus import auth, editing
 from afus.db import is_sqlite, write_session
 from afus.exports import COLUMNS, SHEETS, TRANSLATED_FIELDS
 from afus.i18n import CatalogueError, LANGS, t
+from afus.models import COUNTRIES, EVENT_KINDS, STATUSES, City
+from afus.text import fold
 from afus.validation import FieldError, clean_int
 
 MAX_UPLOAD_BYTES = 5_000_000
@@ -290,9 +292,30 @@ def _text(value: object) -> object:
     return value
 
 
-def row_to_form(kind: str, cells: dict[str, object]):  # noqa: ANN201 - one of the form dataclasses
-    """The form a row describes (flat spreadsheet columns or structured JSON)."""
+# Single-valued columns a person may fill in with words rather than codes: "Umeå" for umea,
+# "pågående" for ongoing, "Suède" for SE. Matched without case or accents.
+WORDED_COLUMNS = {"city": "cities", "host": "cities", "status": "status", "kind": "event", "country": "country"}
+
+
+def worded_values(session: Session) -> dict[str, dict[str, str]]:
+    """Per kind of value, every wording (folded) and the code it stands for: city names and aliases, labels in every language."""
+    cities: dict[str, str] = {}
+    for slug, name, aliases in session.execute(select(City.slug, City.name, City.aliases)):
+        for word in [slug, name, *(aliases or "").split("|")]:
+            if word.strip():
+                cities.setdefault(fold(word.strip()), slug)
+    out = {"cities": cities}
+    for group, codes in (("status", STATUSES), ("event", EVENT_KINDS), ("country", COUNTRIES)):
+        out[group] = {fold(t(f"{group}.{code}", lang)): code for code in codes for lang in LANGS} | {fold(c): c for c in codes}
+    return out
+
+
+def row_to_form(kind: str, cells: dict[str, object], words: dict[str, dict[str, str]] | None = None):  # noqa: ANN201 - a form dataclass
+    """The form a row describes (flat spreadsheet columns or structured JSON); ``words`` turn worded values into codes."""
     values = {name: _text(cells.get(name)) for name in COLUMNS[kind] if name in cells}
+    for name, group in WORDED_COLUMNS.items():
+        if words and isinstance(values.get(name), str) and values[name].strip():
+            values[name] = words[group].get(fold(values[name].strip()), values[name])
     translations = cells.get("translations")
     if not isinstance(translations, dict):
         translations = {}
@@ -339,13 +362,14 @@ def _label(kind: str, cells: dict[str, object]) -> str:
 
 def _run(session: Session, actor_name: str, tables: dict[str, list[SourceRow]]) -> ImportPlan:
     plan = ImportPlan()
+    words = worded_values(session)
     for sheet, kind in SHEETS.items():  # themes and cities before the projects that use them
         for row in tables.get(sheet, []):
             try:
                 with session.begin_nested():
                     seen = _seen_version(row.cells)
                     saved = editing.write_form(
-                        session, actor_name, kind, row_to_form(kind, row.cells), seen_version=seen, match_existing=True
+                        session, actor_name, kind, row_to_form(kind, row.cells, words), seen_version=seen, match_existing=True
                     )
                     action = saved.action
                     wanted = _archived_flag(row.cells)

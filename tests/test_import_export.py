@@ -258,3 +258,20 @@ def test_an_old_export_does_not_undo_newer_edits(engine):
     wb.save(buffer)
     assert [r.action for r in imports.preview(engine, "afus.xlsx", buffer.getvalue()).rows if r.action != "unchanged"] == ["update"]
     assert {r.action for r in imports.preview(engine, "afus.xlsx", exports.export_xlsx(engine)).rows} == {"unchanged"}
+
+
+def test_a_sheet_filled_in_with_words_instead_of_codes(engine):
+    """A Swedish coordinator writes the city's name and the status as she reads them on the pages."""
+    data = _csv([
+        ["title", "city", "status", "summary"],
+        ["Grönare skolgårdar", "Umeå", "pågående", "Skolgårdar i Ålidhem"],
+        ["Vélos partagés", "GOTEBORG", "En cours", ""],
+        ["Fel stad", "Atlantis", "Planerat", ""],
+    ], ";")
+    plan = imports.preview(engine, "projekt.csv", data)
+    assert [e.message("sv") for e in plan.errors] == ["projects, rad 4: Stad: ”Atlantis” är okänt."]
+    data = _csv([["title", "city", "status"], ["Grönare skolgårdar", "Umeå", "pågående"], ["Vélos partagés", "GOTEBORG", "En cours"]], ";")
+    assert imports.apply(engine, OP, "projekt.csv", data).counts() == {"create": 2}
+    with Session(engine) as s:
+        rows = s.execute(select(City.slug, Project.status).join(Project.city).where(Project.title.in_(["Grönare skolgårdar", "Vélos partagés"]))).all()
+    assert sorted(rows) == [("gothenburg", "ongoing"), ("umea", "ongoing")]
