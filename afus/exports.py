@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from afus.editing import snapshot
 from afus.i18n import LANGS
 from afus.models import City, CitySeek, Event, Project, Theme
+from afus.spreadsheet import inert_cell
 
 # Sheet (and CSV file) name -> item kind, in the order an import needs them.
 SHEETS: dict[str, str] = {"themes": "theme", "cities": "city", "projects": "project", "seeks": "seeks", "events": "event"}
@@ -52,7 +53,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
 }
 LIST_SEPARATOR = "; "
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 FORMAT_NAME = "afus-export"
 FORMAT_VERSION = 1
 
@@ -116,12 +116,6 @@ def tables(engine: Engine) -> dict[str, list[dict[str, object]]]:
     return {sheet: [flat_row(SHEETS[sheet], s) for s in snaps] for sheet, snaps in snapshots(engine).items()}
 
 
-def inert_csv_cell(value: object) -> str:
-    """A cell as CSV text that no spreadsheet runs as a formula (``'`` prefix when needed)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def export_csv_zip(engine: Engine) -> bytes:
     """A zip of one UTF-8 CSV file per kind (``projects.csv``, ``cities.csv``...)."""
     buffer = io.BytesIO()
@@ -132,7 +126,7 @@ def export_csv_zip(engine: Engine) -> bytes:
             header = columns(SHEETS[sheet])
             writer.writerow(header)
             for row in rows:
-                writer.writerow([inert_csv_cell(row.get(c)) for c in header])
+                writer.writerow([inert_cell(row.get(c)) for c in header])
             archive.writestr(f"{sheet}.csv", "\ufeff" + text.getvalue())
     return buffer.getvalue()
 

@@ -69,8 +69,6 @@ the best-scoring one, the first by name on a tie.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -83,6 +81,7 @@ from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 
 from afus.i18n import format_number, localized, t
+from afus.spreadsheet import table_csv
 from afus.text import fold
 
 if TYPE_CHECKING:  # only the type: matching never reads the store
@@ -785,12 +784,6 @@ def describe_reason(reason: Reason, names: Names, lang: str) -> str:
     return t("peers.reason.compare", lang, a=a, b=b, theme=theme)
 
 
-def _csv_cell(value: object) -> str:
-    text = str(value)
-    # A cell starting like a formula would run in a spreadsheet (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def pairings_table(pairings: Sequence[Pairing], names: Names, lang: str) -> pd.DataFrame:
     """The pairings as a table with headers and reasons in ``lang`` (for display and CSV)."""
     rows = []
@@ -809,15 +802,9 @@ def pairings_table(pairings: Sequence[Pairing], names: Names, lang: str) -> pd.D
     return pd.DataFrame(rows, columns=columns)
 
 
-def pairings_csv(pairings: Sequence[Pairing], names: Names, lang: str) -> str:
-    """The pairings table as CSV text (UTF-8, formula-like cells neutralised)."""
-    table = pairings_table(pairings, names, lang)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([_csv_cell(c) for c in table.columns])
-    for values in table.itertuples(index=False):
-        writer.writerow([_csv_cell(v) for v in values])
-    return buffer.getvalue()
+def pairings_csv(pairings: Sequence[Pairing], names: Names, lang: str) -> bytes:
+    """The pairings table as a CSV file for ``lang``'s spreadsheets (see :mod:`afus.spreadsheet`)."""
+    return table_csv(pairings_table(pairings, names, lang), lang)
 
 
 def shown_score(score: float) -> float:

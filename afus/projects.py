@@ -20,9 +20,7 @@ and its partner cities.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -53,7 +51,6 @@ FILTER_PARAMS: dict[str, str] = {
 URL_PARAMS: tuple[str, ...] = ("q", *FILTER_PARAMS, "sort")
 
 # Cells a spreadsheet would run as a formula (OWASP "CSV injection").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -402,25 +399,6 @@ def _table_rows(lookups: _TableLookups, projects: pd.DataFrame, lang: str) -> pd
     table = pd.DataFrame(dict(zip(headers, columns, strict=True)), dtype="object")
     table.index = pd.Index(list(projects["slug"]), name="slug")
     return table
-
-
-def guard_formula(value: object) -> str:
-    """A cell made safe for spreadsheets: text starting with ``= + - @`` (or tab/CR) gets a leading ``'``."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
-def table_csv(table: pd.DataFrame) -> bytes:
-    """The table as CSV bytes: UTF-8 with a BOM (Excel reads accents right), formulas neutralised.
-
-    Exactly the table's columns and rows, in order; the index is not written.
-    """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([guard_formula(c) for c in table.columns])
-    for row in table.itertuples(index=False):
-        writer.writerow([guard_formula(v) for v in row])
-    return buffer.getvalue().encode("utf-8-sig")
 
 
 def csv_file_name(filters: ProjectFilters, today: dt.date) -> str:

@@ -256,9 +256,9 @@ def _pairings(inputs: MatchInputs, names: Names) -> None:
         return
     lang = ui.lang()
     table = matching.memoised(inputs, ("page.pairings_table", lang), lambda: matching.pairings_table(pairings, names, lang))
-    # BOM: spreadsheet programs then read the accents of Umeå or Malmö correctly.
+    # Laid out for the language's spreadsheets, with a BOM (afus.spreadsheet).
     data = matching.memoised(
-        inputs, ("page.pairings_csv", lang), lambda: matching.pairings_csv(pairings, names, lang).encode("utf-8-sig")
+        inputs, ("page.pairings_csv", lang), lambda: matching.pairings_csv(pairings, names, lang)
     )
     ui.table(table, key="peers_pairings_table")
     st.download_button(

@@ -30,8 +30,8 @@ from afus.projects import (
     parse_filters,
     project_detail,
     project_table,
-    table_csv,
 )
+from afus.spreadsheet import table_csv
 
 # Session keys of this page carry its prefix.
 KEY_Q = "projects_q"
@@ -237,7 +237,7 @@ def page_rows(count: int, filters: ProjectFilters) -> slice:
 
 def csv_of(network: Network, shown, lang: str) -> bytes:  # noqa: ANN001 (a frame of network.projects)
     """The CSV of every project of the result (not only the page on screen)."""
-    return table_csv(project_table(network, shown, lang))
+    return table_csv(project_table(network, shown, lang), lang)
 
 
 def count_label(count: int) -> str:

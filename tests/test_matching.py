@@ -322,8 +322,9 @@ def test_pairings_csv_has_localized_headers_and_neutralises_formulas():
         seeks=[(1, 1)],
     )
     names = Names(cities={1: "=HYPERLINK(evil)", 2: "Lund"}, themes={1: "Rénovation"})
-    text = matching.pairings_csv(seminar_pairings(inputs), names, "fr")
-    rows = list(csv.reader(io.StringIO(text)))
+    data = matching.pairings_csv(seminar_pairings(inputs), names, "fr")
+    assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads Umeå and Malmö right
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))  # as French Excel reads it
     assert rows[0] == ["Ville française", "Ville suédoise", "Score", "Second binôme", "Raisons"]
     assert rows[1][0] == "'=HYPERLINK(evil)"
     assert "«\u00a0Rénovation\u00a0»" in rows[1][4]  # no line break inside the guillemets

@@ -19,13 +19,12 @@ from afus.projects import (
     filter_options,
     filter_projects,
     filters_to_params,
-    guard_formula,
     parse_filters,
     project_detail,
     project_links,
     project_table,
-    table_csv,
 )
+from afus.spreadsheet import inert_cell, table_csv
 
 SAINT_BRIEUC = {
     "saint-brieuc-place-de-la-grille",
@@ -199,13 +198,15 @@ def test_table_has_one_row_per_shown_project_with_headers_in_the_language(networ
 def test_csv_holds_exactly_the_rows_and_columns_shown_with_a_bom(network):
     shown = filter_projects(network, ProjectFilters(countries=("SE",), sort="title"), "fr")
     table = project_table(network, shown, "fr")
-    data = table_csv(table)
+    data = table_csv(table, "fr")
     assert data.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    # Separated by ";", as French (and Swedish) Excel expects: with "," it opened as one column.
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == list(table.columns)
     assert rows[1:] == table.astype(str).values.tolist()
     assert len(rows) == 1 + 4
     assert "Umeå" in [r[1] for r in rows[1:]] and "Malmö" in [r[1] for r in rows[1:]]
+    assert table_csv(table, "en").decode("utf-8-sig").splitlines()[0] == ",".join(table.columns)
 
 
 @pytest.mark.parametrize(
@@ -216,12 +217,13 @@ def test_csv_holds_exactly_the_rows_and_columns_shown_with_a_bom(network):
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\tx", "'\tx"),
+        ("'quoted", "''quoted"),
         ("Économie = circulaire", "Économie = circulaire"),
         ("", ""),
     ],
 )
 def test_formula_guard(cell, safe):
-    assert guard_formula(cell) == safe
+    assert inert_cell(cell) == safe
 
 
 def test_csv_neutralises_formulas_from_project_titles(engine):
@@ -229,7 +231,7 @@ def test_csv_neutralises_formulas_from_project_titles(engine):
         session.query(Project).filter_by(slug="malmo-circular-economy").one().title = "=1+1 projet"
     network = load_network(engine)
     table = project_table(network, filter_projects(network, ProjectFilters(cities=("malmo",)), "fr"), "fr")
-    rows = list(csv.reader(io.StringIO(table_csv(table).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(table_csv(table, "en").decode("utf-8-sig"))))
     assert rows[1][0] == "'=1+1 projet"
 
 
