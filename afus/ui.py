@@ -146,10 +146,21 @@ def tr(key: str, **kwargs: object) -> str:
     return t(key, lang(), **kwargs)
 
 
+def browser_lang() -> str | None:
+    """The browser's language if the app speaks it ("fr-FR" -> "fr"), else None."""
+    code = (getattr(st.context, "locale", None) or "").split("-")[0].lower()
+    return code if code in LANGS else None
+
+
 def init_lang() -> str:
-    """Set the session language from ``?lang=`` (once) and keep the URL in step."""
+    """Set the session language (once) from ``?lang=``, else the browser's language, and keep the URL in step.
+
+    A link shared without ``lang`` (or with one the app does not speak)
+    opens in the reader's browser language when the app has it.
+    """
     if "lang" not in st.session_state:
-        st.session_state["lang"] = normalize_lang(st.query_params.get("lang"))
+        asked = (st.query_params.get("lang") or "").strip().lower()[:2]
+        st.session_state["lang"] = asked if asked in LANGS else normalize_lang(browser_lang())
     current = lang()
     if current != DEFAULT_LANG or "lang" in st.query_params:
         st.query_params["lang"] = current

@@ -86,3 +86,21 @@ def test_an_address_deeper_than_a_page_connects_instead_of_staying_blank(app_ser
     wait_for_app(page)
     assert t("nav.overview", "en") in main_text(page)
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("locale", "lang"), [("fr-FR", "fr"), ("sv-SE", "sv")])
+def test_a_link_without_a_language_opens_in_the_browsers(app_server, browser, locale: str, lang: str) -> None:  # noqa: ANN001
+    context = new_context(browser, locale=locale)
+    try:
+        page = context.new_page()
+        for path in ("/projects", "/projects?lang=de"):  # no language, or one the app does not speak
+            page.goto(app_server.base_url + path)
+            wait_for_app(page)
+            assert t("nav.projects", lang) in main_text(page)
+            page.wait_for_function(f"() => new URLSearchParams(location.search).get('lang') === '{lang}'")
+        page.goto(app_server.url("/projects", lang="en"))  # an explicit choice wins
+        wait_for_app(page)
+        assert t("nav.projects", "en") in main_text(page)
+    finally:
+        context.close()
