@@ -146,6 +146,15 @@ def tr(key: str, **kwargs: object) -> str:
     return t(key, lang(), **kwargs)
 
 
+# How a date is typed in a date field, as each language writes dates in figures.
+DATE_INPUT_FORMATS = {"en": "YYYY-MM-DD", "fr": "DD/MM/YYYY", "sv": "YYYY-MM-DD"}
+
+
+def date_format() -> str:
+    """The date fields' format in the session's language (``format=`` of st.date_input)."""
+    return DATE_INPUT_FORMATS[lang()]
+
+
 def browser_lang() -> str | None:
     """The browser's language if the app speaks it ("fr-FR" -> "fr"), else None."""
     code = (getattr(st.context, "locale", None) or "").split("-")[0].lower()

@@ -111,7 +111,7 @@ def as_date(value: object) -> dt.date | None:
 
 
 def date_input(label_field: str, value: object, key: str) -> dt.date | None:
-    return st.date_input(field_name(label_field), value=as_date(value), min_value=DATE_MIN, max_value=DATE_MAX, key=key, format="YYYY-MM-DD")
+    return st.date_input(field_name(label_field), value=as_date(value), min_value=DATE_MIN, max_value=DATE_MAX, key=key, format=ui.date_format())
 
 
 def lang_select(value: str, key: str) -> str:
@@ -598,7 +598,7 @@ def export_section() -> None:
 def history_section() -> None:
     since = st.date_input(
         ui.tr("history.since"), value=dt.date.today() - dt.timedelta(days=90), min_value=DATE_MIN, max_value=DATE_MAX,
-        key="manage_history_since", format="YYYY-MM-DD",
+        key="manage_history_since", format=ui.date_format(),
     )
     changes = history.changes_since(ui.engine(), since or DATE_MIN)
     st.subheader(ui.tr("history.changes_since", date=format_date(since, ui.lang()), count=len(changes)))

@@ -123,7 +123,7 @@ st.header(ui.tr("history.overview.title"))
 seminar_dates = [(kind, when) for kind, when in zip(network.events["kind"], network.events["start_date"]) if pd.notna(when)]
 since = st.date_input(
     ui.tr("history.since"), value=history.since_last_seminar(seminar_dates, dt.date.today()), key="overview_changes_since",
-    format="YYYY-MM-DD", help=ui.tr("history.overview.since_help"), min_value=dt.date(1990, 1, 1),
+    format=ui.date_format(), help=ui.tr("history.overview.since_help"), min_value=dt.date(1990, 1, 1),
 ) or dt.date.today()
 changes = ui.per_version(("overview.changes", since), lambda: history.changes_since(ui.engine(), since, limit=200))
 st.subheader(ui.tr("history.overview.changes", date=format_date(since, lang), count=len(changes)))

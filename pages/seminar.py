@@ -212,7 +212,7 @@ def settings(options: slides_mod.SlideOptions, outline: slides_mod.Outline) -> N
 
     keep("seminar_since", options.since)
     st.date_input(
-        ui.tr("seminar.setting.since"), value=options.since, key="seminar_since", on_change=since_changed, format="YYYY-MM-DD"
+        ui.tr("seminar.setting.since"), value=options.since, key="seminar_since", on_change=since_changed, format=ui.date_format()
     )
     url_choice(
         ui.tr("seminar.setting.country"),

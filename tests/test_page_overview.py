@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import update
 
 from afus import db
@@ -139,3 +140,9 @@ def test_user_text_is_not_rendered_as_markup(engine):
     labels = [label for _, label, _ in page_links(at)]
     assert escape_markdown(hostile) in labels
     assert hostile not in labels
+
+
+@pytest.mark.parametrize(("lang", "shape"), [("fr", "DD/MM/YYYY"), ("sv", "YYYY-MM-DD"), ("en", "YYYY-MM-DD")])
+def test_date_fields_are_typed_as_the_language_writes_dates(engine, lang, shape):
+    at = run_page(PAGE, lang=lang)
+    assert at.date_input(key="overview_changes_since").proto.format == shape
