@@ -264,10 +264,14 @@ def _theme_table(network: Network, lang: str) -> tuple[_ThemeEntry, ...]:
 
 
 def theme_lines(network: Network, theme_ids: Iterable[int], lang: str) -> list[Line]:
-    """One line per framework: ``"Framework: A · B · C"`` (readable and compact)."""
+    """One line per framework: ``"Framework: A · B · C"`` (readable and compact).
+
+    The framework is named by its headline ("The Alliance of Territories",
+    not "…: 8 recommendations"), so a line has one colon.
+    """
     lines = []
     for framework, names in _theme_names(network, theme_ids, lang).items():
-        label = t(f"framework.{framework}", lang)
+        label = headline(t(f"framework.{framework}", lang))
         untranslated = next((n.source_lang for n in names if n.source_lang), None)
         lines.append(Line(t("common.labelled", lang, label=label, value=" · ".join(n.text for n in names)), untranslated))
     return lines

@@ -69,6 +69,12 @@ def test_contacts_of_the_city_and_its_projects_are_listed(engine):
     assert "Kontakter" in text
 
 
+def test_theme_lines_name_their_framework_with_one_colon(engine):
+    _, text = _read(city_onepager(load_network(engine), "boras", "fr", TODAY))
+    assert "L'Alliance des territoires : " in text
+    assert "8 recommandations :" not in text  # the framework's headline, not "… : 8 recommandations : …"
+
+
 def test_a_unicode_font_is_embedded(engine):
     data = city_onepager(load_network(engine), "umea", "sv", TODAY)
     assert any("DejaVu" in name for name in _fonts(data))
