@@ -140,11 +140,22 @@ def default_choice(who: str) -> str:
     return "theirs" if who == "theirs" else "mine"
 
 
-def merge_values(mine: dict, theirs: dict, take_theirs: set[str] | list[str]) -> dict:
-    """The coordinator's values with the stored value taken for each field in ``take_theirs``."""
+# Long texts a merge can keep both versions of, one after the other.
+JOINABLE_FIELDS = frozenset({"summary", "description", "profile", "programme", "outcomes", "note"})
+
+
+def merge_values(mine: dict, theirs: dict, take_theirs: set[str] | list[str], keep_both: set[str] | list[str] = ()) -> dict:
+    """The coordinator's values with the stored value taken for each field in ``take_theirs``.
+
+    A field in ``keep_both`` (one of :data:`JOINABLE_FIELDS`) holds the
+    stored text, then a blank line, then the coordinator's.
+    """
     merged = dict(mine)
     for name in take_theirs:
         merged[name] = theirs.get(name)
+    for name in keep_both:
+        if name in JOINABLE_FIELDS:
+            merged[name] = "\n\n".join(text for text in (theirs.get(name) or "", mine.get(name) or "") if text.strip())
     merged["version"] = theirs.get("version")
     return merged
 

@@ -369,6 +369,9 @@ def conflict_panel(kind: str, user) -> None:  # noqa: ANN001
         return
     with st.container(border=True, key=f"manage_conflict_box_{kind}"):
         st.subheader(ui.tr("manage.conflict.title"))
+        latest = next(iter(history.item_history(ui.engine(), kind, conflict.item_id)), None)
+        if latest is not None:  # who saved in between, and when
+            st.markdown(ui.escape_markdown(ui.tr("manage.conflict.by", name=latest.actor, when=latest.at.strftime("%Y-%m-%d %H:%M"))))
         st.markdown(ui.escape_markdown(ui.tr("manage.conflict.explain", seen=conflict.seen_version, current=conflict.current_version)))
         # Who changed what since the version this coordinator opened.
         who = editing.changed_by(st.session_state.get(seen_key(kind)), conflict.mine, conflict.theirs)
@@ -381,10 +384,11 @@ def conflict_panel(kind: str, user) -> None:  # noqa: ANN001
                 ui.tr("manage.conflict.theirs"): [display_value(conflict.theirs.get(f)) for f in differing],
             }
         )
-        st.dataframe(table, hide_index=True, key=f"manage_conflict_table_{kind}")
-        take_theirs = []
-        choices = ("mine", "theirs")
+        # A plain table: long texts wrap in full, so both versions can be read side by side.
+        ui.table(table, key=f"manage_conflict_table_{kind}")
+        take_theirs, keep_both = [], []
         for name in differing:
+            choices = ("mine", "theirs", "both") if name in editing.JOINABLE_FIELDS else ("mine", "theirs")
             choice = st.radio(
                 field_name(name), choices, horizontal=True, key=f"manage_merge_{kind}_{conflict.current_version}_{name}",
                 index=choices.index(editing.default_choice(who[name])),
@@ -392,9 +396,11 @@ def conflict_panel(kind: str, user) -> None:  # noqa: ANN001
             )
             if choice == "theirs":
                 take_theirs.append(name)
+            elif choice == "both":
+                keep_both.append(name)
         col1, col2 = st.columns(2)
         if col1.button(ui.tr("manage.conflict.save_merged"), key=f"manage_merge_save_{kind}", type="primary", icon=":material/merge:"):
-            merged = editing.merge_values(conflict.mine, conflict.theirs, take_theirs)
+            merged = editing.merge_values(conflict.mine, conflict.theirs, take_theirs, keep_both)
             form = editing.form_from_snapshot(kind, merged)
             saved = run_write(
                 lambda: editing.save(ui.engine(), user, kind, form, item_id=None if kind == "seeks" else conflict.item_id, seen_version=merged["version"]),
@@ -445,6 +451,10 @@ def edit_section(kind: str, user) -> None:  # noqa: ANN001
         st.info(ui.tr("common.none"))
         return
     conflict_panel(kind, user)
+    if st.session_state.get(conflict_key(kind)) is not None:
+        # The form would save the version already refused: the merge above is the way on.
+        st.caption(ui.tr("manage.conflict.form_hidden"))
+        return
     prefix = form_prefix(kind, seen)
     if restore_typed_inputs(prefix, user):
         st.info(ui.tr("manage.kept.restored"), icon=":material/restore:")

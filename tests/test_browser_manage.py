@@ -152,7 +152,8 @@ def test_coordinator_journey(server, page, browser, tmp_path) -> None:  # noqa: 
     click(page, "Save changes")
     see(page, "Someone else saved this item after you opened it")
     see(page, "You opened version 1; the saved version is now 2.")
-    assert page.locator(".st-key-manage_conflict_box_project [data-testid='stDataFrame']").count() == 1
+    assert page.locator(".st-key-manage_conflict_box_project [data-testid='stTable']").count() == 1  # long texts wrap in full
+    see(page, "Saved in between by sven")
     click(page, "Save the merged version")
     see(page, "Saved.")
     see(page, "Editing version 3.")

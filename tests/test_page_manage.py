@@ -192,7 +192,10 @@ def test_conflict_shows_both_versions_and_merges_per_field(accounts):
     assert not at.exception
     text = all_text(at)
     assert "Someone else saved this item after you opened it" in text
+    assert "Saved in between by tests (" in as_read(text)  # who, and when
     assert editing.load_item(accounts, "project", pid)["summary"] == "Résumé de la collègue."  # nothing overwritten
+    # The refused form is put away while the conflict is open: its save would only be refused again.
+    assert not [b for b in at.button if b.key == f"{prefix}_save"]
     table = _frame(at, "Field", "Your version", "Saved version")
     assert list(table.columns) == ["Field", "Changed by", "Your version", "Saved version"]
     rows = {r["Field"]: (r["Changed by"], r["Your version"], r["Saved version"]) for r in table.to_dict("records")}
@@ -203,10 +206,15 @@ def test_conflict_shows_both_versions_and_merges_per_field(accounts):
     assert at.radio(key="manage_merge_project_2_contact_name").value == "theirs"
     assert at.radio(key="manage_merge_project_2_summary").value == "mine"
     assert at.radio(key="manage_merge_project_2_status").value == "mine"
+    # Both wrote in the summary: both texts can be kept, the saved one first.
+    assert at.radio(key="manage_merge_project_2_summary").options == ["Keep mine", "Take the saved one", "Keep both (saved text first)"]
+    at.radio(key="manage_merge_project_2_summary").set_value("both")
     at.button(key="manage_merge_save_project").click().run()
     assert not at.exception
     stored = editing.load_item(accounts, "project", pid)
-    assert (stored["summary"], stored["status"], stored["contact_name"], stored["version"]) == ("Mon résumé.", "completed", "Claire", 3)
+    assert (stored["summary"], stored["status"], stored["contact_name"], stored["version"]) == (
+        "Résumé de la collègue.\n\nMon résumé.", "completed", "Claire", 3
+    )
     assert "Saved." in _texts(at.success)
 
 

@@ -326,6 +326,17 @@ STRINGS = {
     "manage.conflict.changed_by.both": {"en": "Both of you", "fr": "Vous deux", "sv": "Ni båda"},
     "manage.conflict.keep_mine": {"en": "Keep mine", "fr": "Garder la mienne", "sv": "Behåll min"},
     "manage.conflict.keep_theirs": {"en": "Take the saved one", "fr": "Prendre l'enregistrée", "sv": "Ta den sparade"},
+    "manage.conflict.keep_both": {"en": "Keep both (saved text first)", "fr": "Garder les deux (l'enregistrée d'abord)", "sv": "Behåll båda (den sparade först)"},
+    "manage.conflict.by": {
+        "en": "Saved in between by {name} ({when} UTC).",
+        "fr": "Enregistré entre-temps par {name} ({when} UTC).",
+        "sv": "Sparat under tiden av {name} ({when} UTC).",
+    },
+    "manage.conflict.form_hidden": {
+        "en": "The form comes back once the merged version is saved or your changes are discarded.",
+        "fr": "Le formulaire revient une fois la version fusionnée enregistrée ou vos modifications abandonnées.",
+        "sv": "Formuläret kommer tillbaka när den sammanslagna versionen har sparats eller dina ändringar har kastats.",
+    },
     "manage.conflict.save_merged": {"en": "Save the merged version", "fr": "Enregistrer la version fusionnée", "sv": "Spara den sammanslagna versionen"},
     "manage.conflict.discard": {
         "en": "Drop my changes and reload",
