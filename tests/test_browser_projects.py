@@ -33,12 +33,13 @@ def h1(page) -> str:  # noqa: ANN001
     return page.locator("[data-testid='stMain'] h1").first.inner_text().strip()
 
 
-def download_rows(page) -> list[list[str]]:  # noqa: ANN001
+def download_rows(page, separator: str = ",") -> list[list[str]]:  # noqa: ANN001
+    """The downloaded CSV's rows (``;``-separated in French and Swedish, as their Excel reads it)."""
     with page.expect_download() as info:
         widget(page, "projects_download").locator("button").first.click()
     raw = open(info.value.path(), "rb").read()
     assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 with a BOM, so Excel reads the accents"
-    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=separator))
 
 
 def test_filters_write_the_url_and_the_csv_follows(app_server, page) -> None:  # noqa: ANN001
@@ -49,14 +50,14 @@ def test_filters_write_the_url_and_the_csv_follows(app_server, page) -> None:  #
     assert params.get("country") == "SE" and params.get("theme") == "public-spaces"
     assert params.get("lang") == "fr", "the language stays through widget changes"
     assert "2 sur 7 projets" in main_text(page)
-    rows = download_rows(page)
+    rows = download_rows(page, ";")
     assert rows[0][:3] == ["Titre", "Ville", "Pays"]
     assert sorted(r[1] for r in rows[1:]) == ["Gothenburg", "Umeå"]
     healthy(page)
 
     choose(page, "projects_sort", "Ville", close=True)
     assert query_params(page).get("sort") == "city"
-    assert [r[1] for r in download_rows(page)[1:]] == ["Gothenburg", "Umeå"]
+    assert [r[1] for r in download_rows(page, ";")[1:]] == ["Gothenburg", "Umeå"]
 
     # Reloading the address gives back the same view.
     page.reload(wait_until="domcontentloaded")
