@@ -163,7 +163,10 @@ def is_web_link(url: str) -> bool:
 
 
 def clean_links(errors: list[FieldError], name: str, value: object) -> list[str]:
-    """Web links, one per line (or a list); only ``http``/``https`` are accepted."""
+    """Web links, one per line (or a list); only ``http``/``https`` are accepted.
+
+    An address written as people say it, ``www.umea.se``, gets ``https://``.
+    """
     if value is None:
         items: list[str] = []
     elif isinstance(value, (list, tuple)):
@@ -171,6 +174,7 @@ def clean_links(errors: list[FieldError], name: str, value: object) -> list[str]
     else:
         items = str(value).replace("\r", "\n").split("\n")
     links = [item.strip() for item in items if item.strip()]
+    links = [f"https://{url}" if url.lower().startswith("www.") else url for url in links]
     for line, url in enumerate(links, start=1):
         if not is_web_link(url):
             errors.append(_error(name, "validation.bad_link", line=line))

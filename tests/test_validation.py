@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from afus import auth, db, editing
 from afus.models import AuditEntry, Project
-from afus.validation import ProjectForm, is_web_link
+from afus.validation import ProjectForm, clean_links, is_web_link
 
 PASSWORD = "correct horse battery"
 
@@ -108,6 +108,16 @@ def test_unusual_text_is_stored_exactly_as_typed(engine, coordinator, title):
     stored = editing.load_item(engine, "project", saved.id)
     assert (stored["title"], stored["summary"]) == (title, title)
     assert _state(engine) == (projects + 1, audit + 1, version + 1)
+
+
+def test_an_address_written_as_people_say_it_gets_https():
+    errors = []
+    assert clean_links(errors, "links", "www.umea.se\nWWW.Malmo.se/x\nhttps://paris.fr") == [
+        "https://www.umea.se", "https://WWW.Malmo.se/x", "https://paris.fr"
+    ]
+    assert errors == []
+    clean_links(errors, "links", "umea.se")  # not recognisably a web address: still refused
+    assert [e.key for e in errors] == ["validation.bad_link"]
 
 
 def test_web_links_accepted():
