@@ -156,6 +156,20 @@ def city_search_names(city: pd.Series | dict) -> list[str]:
     return [" ".join(tokens(name)) for name in [city["name"], city["slug"], *aliases]]
 
 
+def city_slug_lookup(cities: pd.DataFrame) -> dict[str, str]:
+    """Every name a city is written with (name, slug, aliases; folded) and the city's slug."""
+    lookup: dict[str, str] = {}
+    for _, city in cities.iterrows():
+        for name in city_search_names(city):
+            lookup.setdefault(name, str(city["slug"]))
+    return lookup
+
+
+def canonical_city_values(values: list[str], lookup: dict[str, str]) -> list[str]:
+    """``?city=`` values with each city written as people write it (``Malmö``, ``Goteborg``) turned into its slug."""
+    return [",".join(lookup.get(" ".join(tokens(part)), part) for part in value.split(",")) for value in values]
+
+
 def city_matches(city: pd.Series | dict, query: str) -> bool:
     """Whether ``query`` finds ``city``, ignoring case, accents and punctuation.
 

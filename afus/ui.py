@@ -265,6 +265,18 @@ def set_query_param(name: str, value: str | None) -> None:
         del st.query_params[name]
 
 
+def canonical_city_params(*names: str) -> None:
+    """Let a link name a city as people write it (``?city=Malmö``, ``?with=Goteborg``): the address then says its slug."""
+    from afus import browse
+
+    lookup = per_version(("city_slug_lookup",), lambda: browse.city_slug_lookup(network().cities))
+    for name in names:
+        values = st.query_params.get_all(name)
+        fixed = browse.canonical_city_values(values, lookup)
+        if fixed != values:
+            st.query_params[name] = fixed if len(fixed) > 1 else fixed[0]
+
+
 def not_found(message: str, back_page: str, back_label: str) -> None:
     """A friendly "not found" with a way back; never a traceback."""
     st.warning(f"**{escape_markdown(tr('common.not_found.title'))}** — {escape_markdown(message)}")

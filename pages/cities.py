@@ -13,6 +13,7 @@ CARDS = 30
 
 lang = ui.lang()
 network = ui.network()
+ui.canonical_city_params("city")
 country_labels = {c: ui.tr(f"country.{c}") for c in sorted(set(network.cities["country"]) | {"FR", "SE"})}
 # What every visitor sees alike is built once per data version (and language, search).
 directory_all = ui.per_version(("cities.directory", "", None), lambda: browse.city_directory(network))

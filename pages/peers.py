@@ -283,6 +283,7 @@ st.caption(ui.tr("peers.intro"))
 st.query_params.from_dict(st.query_params.to_dict())
 
 net = ui.network()
+ui.canonical_city_params("city", "with")
 inputs = ui.match_inputs()
 names = _names(net, inputs)
 

@@ -341,6 +341,7 @@ def project_view(detail: ProjectDetail) -> None:
 # --- page ----------------------------------------------------------------------------------
 
 network = ui.network()
+ui.canonical_city_params("city")
 project_slug = ui.query_param("project")
 if project_slug is None:
     st.title(ui.tr("nav.projects"))

@@ -13,6 +13,7 @@ HEATMAP_ROWS = 30
 
 lang = ui.lang()
 network = ui.network()
+ui.canonical_city_params("city")
 country_labels = {c: ui.tr(f"country.{c}") for c in sorted(set(network.cities["country"]) | {"FR", "SE"})}
 # What every visitor sees alike is built once per data version (and language).
 catalogue = ui.per_version(("themes.catalogue", lang), lambda: browse.themes_by_framework(network, lang))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import update
 
 from afus import db
 from afus.models import City
 from afus.ui import escape_markdown
-from tests.apptest import all_text, run_page
+from tests.apptest import all_text, as_read, run_page
 
 PAGE = "pages/cities.py"
 
@@ -180,3 +181,18 @@ def test_a_projects_notes_share_one_caption_under_its_link(engine):
     captions = [c.value.replace("\\", "") for c in at.caption]  # as shown: without markdown escapes
     notice = "Visas på originalspråket (FR): ingen översättning ännu."
     assert len([c for c in captions if c.startswith(notice + "  \nÄven märkt: ")]) == 3, captions
+
+
+@pytest.mark.parametrize("written", ["Malmö", "MALMO", "malmo"])
+def test_a_link_may_name_the_city_as_people_write_it(engine, written):
+    at = run_page(PAGE, city=written)
+    assert not at.exception
+    assert at.query_params["city"] == "malmo"  # the address then says the city's slug
+    assert as_read(at.title[0].value) == "Malmö"
+
+
+def test_other_pages_read_city_names_in_links_too(engine):
+    peers = run_page("pages/peers.py", city="Saint-Brieuc", **{"with": "Goteborg"})
+    assert (peers.query_params["city"], peers.query_params["with"]) == ("saint-brieuc", "gothenburg")
+    projects = run_page("pages/projects.py", city="Umeå,St Brieuc")
+    assert projects.query_params["city"] == "umea,saint-brieuc"
