@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from afus.i18n import Localized, format_date, localized, t
+from afus.i18n import LANGS, Localized, format_date, localized, t
 from afus.models import COUNTRIES, FRAMEWORKS, STATUSES
 from afus.network import Network
 from afus.text import fold, tokens
@@ -174,10 +174,14 @@ def city_matches(city: pd.Series | dict, query: str) -> bool:
     """Whether ``query`` finds ``city``, ignoring case, accents and punctuation.
 
     Every word of the query must start a word of one of the city's names
-    (``"Goteborg"``, ``"umea"``, ``"st brieuc"``, ``"roch"`` all work).
+    (``"Goteborg"``, ``"umea"``, ``"st brieuc"``, ``"roch"`` all work), or
+    the query names the city's country in any language (``"Suède"``, ``"sverige"``).
     """
     words = tokens(query)
     if not words:
+        return True
+    country = str(city.get("country") or "")
+    if country and " ".join(words) in {" ".join(tokens(t(f"country.{country}", lang))) for lang in LANGS if country in COUNTRIES}:
         return True
     for name in city_search_names(city):
         name_words = name.split()

@@ -143,6 +143,10 @@ def test_city_search_words_must_all_match(network):
     assert set(browse.city_directory(network, "st")["slug"]) == {"saint-brieuc", "strasbourg"}
     assert browse.city_directory(network, "xyz").empty
     assert len(browse.city_directory(network, "   ")) == 10
+    # A country's name in any language finds its members.
+    swedish = ["boras", "gothenburg", "linkoping", "malmo", "umea"]
+    for country in ("Suède", "sverige", "SWEDEN"):
+        assert browse.city_directory(network, country)["slug"].tolist() == swedish, country
 
 
 def test_city_directory_by_country_sorted_by_name(network):
