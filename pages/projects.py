@@ -11,7 +11,7 @@ import functools
 
 import streamlit as st
 
-from afus import ui
+from afus import browse, ui
 from afus.i18n import format_date, format_number
 from afus.network import Network
 from afus.projects import (
@@ -173,6 +173,12 @@ def empty_result(network: Network, filters: ProjectFilters, options: FilterOptio
         )
     if filters.query:
         st.caption(ui.tr("projects.empty.search_tip"))
+        # "Grenoble" finds no project: say that it is a member city with none recorded yet.
+        for _, city in browse.city_directory(network, filters.query).head(3).iterrows():
+            st.page_link(
+                "pages/cities.py", label=ui.escape_markdown(ui.tr("projects.empty.member_city", city=city["name"])),
+                query_params={"city": city["slug"]}, icon=":material/location_city:",
+            )
 
 
 @st.fragment  # searching, filtering, sorting and paging redraw the list only

@@ -315,3 +315,10 @@ def test_a_long_result_is_shown_a_page_at_a_time(db_url):
     no_error(at)
     assert at.number_input(key="projects_page").value == 1
     assert "Rows 1–200 of 450." in all_text(at)
+
+
+def test_a_search_for_a_member_city_without_projects_points_to_its_profile(engine):
+    at = run_page(PAGE, q="Grenoble", lang="fr")
+    no_error(at)
+    links = [(as_read(link.proto.label), link.proto.query_string) for link in at.get("page_link")]
+    assert ("Grenoble est une ville membre : voir sa fiche", "city=grenoble") in links, links

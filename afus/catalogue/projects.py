@@ -47,6 +47,11 @@ STRINGS = {
         "fr": "{shown} sur {total} {total|projet|projets}",
         "sv": "{shown} av {total} projekt",
     },
+    "projects.empty.member_city": {
+        "en": "{city} is a member city: see its profile",
+        "fr": "{city} est une ville membre : voir sa fiche",
+        "sv": "{city} är en medlemsstad: se dess profil",
+    },
     "projects.open_pick": {"en": "Open a project of this list", "fr": "Ouvrir un projet de cette liste", "sv": "Öppna ett projekt i listan"},
     "projects.open_pick.placeholder": {
         "en": "Type a few letters of its title",
