@@ -37,13 +37,14 @@ st.html(
 .st-key-seminar_slide .st-key-seminar_chart [data-testid="stExpander"] { margin-bottom: 0; }
 .st-key-seminar_slide [data-testid="stMetricValue"], .st-key-seminar_slide [data-testid="stMetricValue"] * { font-size: clamp(1.6rem, 5vh, 3.4rem); line-height: 1.1; }
 .st-key-seminar_slide [data-testid="stMetricLabel"] p { font-size: clamp(0.9rem, 2.1vh, 1.4rem); }
-.st-key-seminar_title_slide { text-align: center; padding-top: 12vh; }
+.st-key-seminar_title_slide { padding-top: 12vh; }
+.st-key-seminar_title_slide :is(h1, h2, h3, p) { text-align: center; }
 .st-key-seminar_title_slide h1 { font-size: clamp(2.2rem, 7vh, 4.6rem); }
 /* Bold and at least 1.2rem: "large text" for contrast in both themes. */
 .st-key-seminar_toolbar button p { font-size: clamp(1.2rem, 2.4vh, 1.5rem); font-weight: 700; }
 /* The key a button answers to (Page Up / Page Down), shown at full contrast (Streamlit fades it to 60 %). */
 .st-key-seminar_toolbar kbd { opacity: 1; }
-.st-key-seminar_counter p { font-size: clamp(1rem, 2.2vh, 1.4rem); margin: 0.35em 0 0 0; text-align: center; }
+.st-key-seminar_counter p { font-size: clamp(1rem, 2.2vh, 1.4rem); margin: 0; text-align: center; }
 </style>
 """
 )

@@ -101,6 +101,8 @@ def test_journey_through_every_slide_offline_without_scrolling_and_accessible(br
         assert total == 23
         # the presenter's screen: sidebar collapsed on this page
         assert page.locator("[data-testid='stSidebar']").get_attribute("data-collapsed") == "true"
+        # The title slide is centred, as a title slide is.
+        assert page.evaluate("getComputedStyle(document.querySelector('.st-key-seminar_title_slide h1')).textAlign") == "center"
         titles, a11y_failures = [], []
         for number in range(1, total + 1):
             if number > 1:
