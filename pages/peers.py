@@ -210,6 +210,9 @@ def _filtered_ranking(city_slug: str) -> None:
     with right:
         st.session_state["peers_other"] = other  # the URL decides, the toggle writes it back
         st.toggle(ui.tr("peers.filter.other_country"), key="peers_other", on_change=_other_changed)
+    if theme_id is not None and ui.query_param("with"):
+        # The side-by-side score above counts every theme: say why the same pair may score less here.
+        st.caption(ui.escape_markdown(ui.tr("peers.filter.theme_only", theme=dict(theme_options)[theme_slug])))
     _ranking(net, inputs, names, city_id, city_slug, theme_id, other)
 
 

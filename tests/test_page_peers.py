@@ -187,3 +187,10 @@ def test_heatmap_section_from_the_url(engine):
     assert spec["layout"]["separators"] == ".,"
     french = json.loads(run_page(PAGE, city="saint-brieuc", section="heatmap", lang="fr").get("plotly_chart")[0].proto.spec)
     assert french["layout"]["separators"] == ",\u202f"  # "4,9" as the cards write it
+
+
+def test_a_theme_filter_beside_a_comparison_says_which_score_counts_what(engine):
+    at = run_page(PAGE, city="saint-brieuc", theme="rural-development", other="1", **{"with": "boras"})
+    assert not at.exception
+    assert "Scores in this list count only “A new model of rural development" in as_read(all_text(at))
+    assert "count only" not in as_read(all_text(run_page(PAGE, city="saint-brieuc", **{"with": "boras"})))

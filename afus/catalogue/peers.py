@@ -85,6 +85,11 @@ STRINGS = {
         "fr": "Il n'y a pas de ville « {slug} » avec laquelle comparer.",
         "sv": "Det finns ingen stad ”{slug}” att jämföra med.",
     },
+    "peers.filter.theme_only": {
+        "en": "Scores in this list count only “{theme}”; the side-by-side score above counts every theme.",
+        "fr": "Les scores de cette liste ne comptent que «\u00a0{theme}\u00a0» ; le score côte à côte ci-dessus compte tous les thèmes.",
+        "sv": "Poängen i listan räknar bara ”{theme}”; poängen sida vid sida ovan räknar alla teman.",
+    },
     "peers.compare.title": {"en": "{a} and {b} side by side", "fr": "{a} et {b} côte à côte", "sv": "{a} och {b} sida vid sida"},
     "peers.compare.same": {
         "en": "Choose two different cities to compare.",
