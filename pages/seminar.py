@@ -10,6 +10,7 @@ Everything renders from files the app serves: no internet needed.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import pandas as pd
 import streamlit as st
@@ -264,16 +265,20 @@ def base_url() -> str:
     return url.split("?", 1)[0].rsplit("/seminar", 1)[0]
 
 
-def _deck(options: slides_mod.SlideOptions, inputs) -> bytes:  # noqa: ANN001 (afus.matching.MatchInputs)
-    from afus import deck  # python-pptx and matplotlib: imported on the first click, not the first visit
+def _deck(file_type: str, options: slides_mod.SlideOptions, inputs) -> bytes:  # noqa: ANN001 (afus.matching.MatchInputs)
+    """The slides as a PowerPoint (``pptx``) or PDF (``pdf``) file."""
+    # python-pptx, fpdf2 and matplotlib: imported on the first click, not the first visit.
+    if file_type == "pptx":
+        from afus.deck import build_deck as build
+    else:
+        from afus.deck_pdf import build_deck_pdf as build
+    return build(slides_mod.build_slides(network, options, lang, inputs), network, lang)
 
-    return deck.build_deck(slides_mod.build_slides(network, options, lang, inputs), network, lang)
 
-
-def _deck_pdf(options: slides_mod.SlideOptions, inputs) -> bytes:  # noqa: ANN001 (afus.matching.MatchInputs)
-    from afus import deck_pdf  # fpdf2 and matplotlib: imported on the first click
-
-    return deck_pdf.build_deck_pdf(slides_mod.build_slides(network, options, lang, inputs), network, lang)
+DECK_FILES = (  # file type, label, media type, widget key
+    ("pptx", "seminar.download.deck", "application/vnd.openxmlformats-officedocument.presentationml.presentation", "seminar_dl_deck"),
+    ("pdf", "seminar.download.deck_pdf", "application/pdf", "seminar_dl_deck_pdf"),
+)
 
 
 def _network_pdf() -> bytes:
@@ -291,24 +296,16 @@ def _city_pdf(city: str) -> bytes:
 def take_home_files(options: slides_mod.SlideOptions) -> None:
     inputs = ui.match_inputs()
     # Every download is a callable: the file is built only when its button is clicked.
-    st.download_button(
-        ui.tr("seminar.download.deck"),
-        data=lambda: _deck(options, inputs),
-        file_name=f"afus-seminar-{lang}.pptx",
-        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        key="seminar_dl_deck",
-        icon=":material/slideshow:",
-        on_click="ignore",
-    )
-    st.download_button(
-        ui.tr("seminar.download.deck_pdf"),
-        data=lambda: _deck_pdf(options, inputs),
-        file_name=f"afus-seminar-{lang}.pdf",
-        mime="application/pdf",
-        key="seminar_dl_deck_pdf",
-        icon=":material/slideshow:",
-        on_click="ignore",
-    )
+    for file_type, label, mime, key in DECK_FILES:
+        st.download_button(
+            ui.tr(label),
+            data=functools.partial(_deck, file_type, options, inputs),
+            file_name=f"afus-seminar-{lang}.{file_type}",
+            mime=mime,
+            key=key,
+            icon=":material/slideshow:",
+            on_click="ignore",
+        )
     st.download_button(
         ui.tr("seminar.download.network_pdf"),
         data=_network_pdf,
