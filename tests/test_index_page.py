@@ -89,9 +89,9 @@ def test_an_address_deeper_than_a_page_connects_instead_of_staying_blank(app_ser
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize(("locale", "lang"), [("fr-FR", "fr"), ("sv-SE", "sv")])
-def test_a_link_without_a_language_opens_in_the_browsers(app_server, browser, locale: str, lang: str) -> None:  # noqa: ANN001
-    context = new_context(browser, locale=locale)
+def test_a_link_without_a_language_opens_in_the_browsers(app_server, browser) -> None:  # noqa: ANN001
+    lang = "fr"  # Swedish takes the same path (afus.ui.browser_lang); one browser run keeps CI short
+    context = new_context(browser, locale="fr-FR")
     try:
         page = context.new_page()
         for path in ("/projects", "/projects?lang=de"):  # no language, or one the app does not speak
