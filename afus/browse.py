@@ -150,10 +150,15 @@ def _as_date(value: object) -> dt.date:
 # --- cities directory -----------------------------------------------------------
 
 
+def name_key(text: str) -> str:
+    """A name as the look-ups compare it: folded words, punctuation as spaces (``"St. Brieuc"`` -> ``"st brieuc"``)."""
+    return " ".join(tokens(text))
+
+
 def city_search_names(city: pd.Series | dict) -> list[str]:
     """Every name a city is found by: its name, slug and aliases, folded (``"st brieuc"``)."""
     aliases = [a for a in str(city.get("aliases") or "").split("|") if a.strip()]
-    return [" ".join(tokens(name)) for name in [city["name"], city["slug"], *aliases]]
+    return [name_key(name) for name in [city["name"], city["slug"], *aliases]]
 
 
 def city_slug_lookup(cities: pd.DataFrame) -> dict[str, str]:
@@ -167,7 +172,7 @@ def city_slug_lookup(cities: pd.DataFrame) -> dict[str, str]:
 
 def canonical_city_values(values: list[str], lookup: dict[str, str]) -> list[str]:
     """``?city=`` values with each city written as people write it (``Malmö``, ``Goteborg``) turned into its slug."""
-    return [",".join(lookup.get(" ".join(tokens(part)), part) for part in value.split(",")) for value in values]
+    return [",".join(lookup.get(name_key(part), part) for part in value.split(",")) for value in values]
 
 
 def city_matches(city: pd.Series | dict, query: str) -> bool:

@@ -31,12 +31,11 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from afus import auth, editing
+from afus import auth, browse, editing
 from afus.db import is_sqlite, write_session
 from afus.exports import COLUMNS, SHEETS, TRANSLATED_FIELDS
 from afus.i18n import CatalogueError, LANGS, t
 from afus.models import COUNTRIES, EVENT_KINDS, STATUSES, City
-from afus.text import fold
 from afus.validation import FieldError, clean_int
 
 MAX_UPLOAD_BYTES = 5_000_000
@@ -298,15 +297,16 @@ WORDED_COLUMNS = {"city": "cities", "host": "cities", "status": "status", "kind"
 
 
 def worded_values(session: Session) -> dict[str, dict[str, str]]:
-    """Per kind of value, every wording (folded) and the code it stands for: city names and aliases, labels in every language."""
-    cities: dict[str, str] = {}
-    for slug, name, aliases in session.execute(select(City.slug, City.name, City.aliases)):
-        for word in [slug, name, *(aliases or "").split("|")]:
-            if word.strip():
-                cities.setdefault(fold(word.strip()), slug)
-    out = {"cities": cities}
+    """Per kind of value, every wording (:func:`afus.browse.name_key`) and the code it stands for.
+
+    Cities by name, slug and alias, as links and the directory find them; the
+    other values by their labels in every language.
+    """
+    cities = pd.DataFrame(session.execute(select(City.slug, City.name, City.aliases)).all(), columns=["slug", "name", "aliases"])
+    out = {"cities": browse.city_slug_lookup(cities)}
     for group, codes in (("status", STATUSES), ("event", EVENT_KINDS), ("country", COUNTRIES)):
-        out[group] = {fold(t(f"{group}.{code}", lang)): code for code in codes for lang in LANGS} | {fold(c): c for c in codes}
+        out[group] = {browse.name_key(t(f"{group}.{code}", lang)): code for code in codes for lang in LANGS}
+        out[group] |= {browse.name_key(code): code for code in codes}
     return out
 
 
@@ -315,7 +315,7 @@ def row_to_form(kind: str, cells: dict[str, object], words: dict[str, dict[str, 
     values = {name: _text(cells.get(name)) for name in COLUMNS[kind] if name in cells}
     for name, group in WORDED_COLUMNS.items():
         if words and isinstance(values.get(name), str) and values[name].strip():
-            values[name] = words[group].get(fold(values[name].strip()), values[name])
+            values[name] = words[group].get(browse.name_key(values[name]), values[name])
     translations = cells.get("translations")
     if not isinstance(translations, dict):
         translations = {}
