@@ -1,8 +1,9 @@
-"""Plotly figure builders: pure functions that take frames (and labels) and return figures.
+"""Maps as plotly figures: pure functions that take frames (and labels) and return figures.
 
-Render every figure with ``st.plotly_chart(fig, config=PLOTLY_CONFIG)``: the
-config points plotly at the base maps served by the app itself
-(``static/topojson/``), so maps draw with no internet access.
+Render every figure with ``st.plotly_chart(fig, config=PLOTLY_CONFIG)`` (``ui.chart``
+does): the config points plotly at the base maps served by the app itself
+(``static/topojson/``), so maps draw with no internet access. Bars and heatmaps
+are :mod:`afus.stat_charts`'s.
 """
 
 from __future__ import annotations
@@ -25,10 +26,6 @@ PLOTLY_CONFIG: dict = {
 # Okabe–Ito colours: distinguishable with colour-blindness, at least 3:1 on white.
 COUNTRY_COLOURS: dict[str, str] = {"FR": "#0072B2", "SE": "#D55E00"}
 OTHER_COLOUR = "#555555"
-# At least 3:1 (WCAG 1.4.11, graphics) on the light theme's white (4.9:1) and
-# on the dark theme's page (3.9:1); the former #1F5F8B was 2.8:1 there.
-BAR_COLOUR = "#2E75B0"
-HEATMAP_SCALE = [[0.0, "#F7FBFF"], [0.5, "#6BAED6"], [1.0, "#08306B"]]
 
 # France and Sweden with some margin (degrees).
 NETWORK_LAT_RANGE = (41.0, 67.5)
@@ -36,9 +33,11 @@ NETWORK_LON_RANGE = (-13.0, 30.0)
 # Dark text on charts (the default grey ticks are below 4.5:1 on white).
 TEXT_COLOUR = "#1A1A1A"
 FONT = dict(size=14, color=TEXT_COLOUR)
-AXIS_TEXT = dict(tickfont=dict(color=TEXT_COLOUR), title_font=dict(color=TEXT_COLOUR))
 MAX_MAP_LABELS = 40
 LIGHT_TEXT_COLOUR = "#FAFAFA"
+# Streamlit's ECharts theme writes axis names in the light theme in this grey,
+# 3.8:1 on white (its dark theme's are light enough): drawn dark instead.
+ECHARTS_FADED_TEXT = "#808495"
 # The figures say TEXT_COLOUR (dark, for contrast on white), which the dark
 # theme would draw on a dark page. The page's theme is known in the browser
 # only (Streamlit sets ``color-scheme`` on the app), so the text outside the
@@ -51,6 +50,7 @@ THEMED_TEXT_CSS = f"""<style>
   fill: light-dark({TEXT_COLOUR}, {LIGHT_TEXT_COLOUR}) !important;
 }}
 .stPlotlyChart .legend .bg {{ fill: light-dark(rgba(255, 255, 255, 0.85), rgba(14, 17, 23, 0.85)) !important; }}
+.stEChartsChart text[fill="{ECHARTS_FADED_TEXT}"] {{ fill: {TEXT_COLOUR} !important; }}
 </style>"""
 
 
@@ -327,84 +327,6 @@ def _hover_safe(value: str) -> str:
     return str(value).replace("%", "%%").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def count_bars(
-    labels: Sequence[str],
-    counts: Sequence[int],
-    *,
-    axis_title: str,
-    colours: Sequence[str] | None = None,
-    max_label_chars: int = 42,
-) -> go.Figure:
-    """Horizontal bars, first label on top; long labels are shortened (the full one shows on hover)."""
-    labels = [str(label) for label in labels]
-    shown = _unique_short_labels(labels, max_label_chars)
-    fig = go.Figure(
-        go.Bar(
-            x=list(counts),
-            y=shown,
-            orientation="h",
-            customdata=labels,
-            text=[str(c) for c in counts],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{customdata}: %{x}<extra></extra>",
-            marker=dict(color=list(colours) if colours is not None else BAR_COLOUR),
-        )
-    )
-    top = max([int(c) for c in counts] + [1])
-    fig.update_layout(
-        height=max(160, 40 * len(labels) + 70),
-        margin=dict(l=10, r=30, t=10, b=40),
-        xaxis=dict(title=axis_title, rangemode="tozero", dtick=1 if top <= 10 else None, range=[0, top * 1.15], **AXIS_TEXT),
-        yaxis=dict(autorange="reversed", automargin=True, **AXIS_TEXT),
-        font=FONT,
-        showlegend=False,
-    )
-    return fig
-
-
-def _unique_short_labels(labels: Sequence[str], max_chars: int) -> list[str]:
-    """Shortened labels, made unique (plotly merges equal category labels)."""
-    out: list[str] = []
-    for label in labels:
-        short = short_label(label, max_chars)
-        while short in out:
-            short += "\u200b"  # invisible, keeps two different themes on two bars
-        out.append(short)
-    return out
-
-
-def heatmap(matrix: pd.DataFrame, *, colorbar_title: str, max_label_chars: int = 28) -> go.Figure:
-    """A rows × columns heatmap of counts, each cell labelled with its count; full column names on hover."""
-    columns = [str(c) for c in matrix.columns]
-    rows = [str(r) for r in matrix.index]
-    z = matrix.to_numpy().tolist()
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=_unique_short_labels(columns, max_label_chars),
-            y=rows,
-            customdata=[columns for _ in rows],
-            colorscale=HEATMAP_SCALE,
-            zmin=0,
-            zmax=max([max(r) for r in z if r] + [1]),
-            texttemplate="%{z}",
-            hovertemplate="%{y} · %{customdata}: %{z}<extra></extra>",
-            colorbar=dict(title=dict(text=colorbar_title), dtick=1),
-            xgap=2,
-            ygap=2,
-        )
-    )
-    fig.update_layout(
-        height=max(260, 34 * len(rows) + 180),
-        margin=dict(l=10, r=10, t=10, b=10),
-        xaxis=dict(side="top", tickangle=-35, automargin=True, **AXIS_TEXT),
-        yaxis=dict(autorange="reversed", automargin=True, **AXIS_TEXT),
-        font=FONT,
-    )
-    return fig
-
-
 # --- peer finder ------------------------------------------------------------------
 
 LINK_COLOUR = "#4D4D4D"
@@ -461,38 +383,3 @@ def peer_network_map(
             )
     # Lines first, so the city markers are drawn on top of them.
     return go.Figure(data=line_traces + list(fig.data), layout=fig.layout)
-
-
-def score_heatmap(matrix: pd.DataFrame, *, colorbar_title: str, max_label_chars: int = 24) -> go.Figure:
-    """A symmetric city × city score heatmap, scores shown with one decimal; full names on hover.
-
-    A city's cell with itself is left blank: it is not a pair.
-    """
-    labels = [str(c) for c in matrix.columns]
-    shown = _unique_short_labels(labels, max_label_chars)
-    z = [[None if i == j else value for j, value in enumerate(row)] for i, row in enumerate(matrix.to_numpy(dtype=float).round(2).tolist())]
-    top = max([v for r in z for v in r if v is not None] + [1.0])
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=shown,
-            y=shown,
-            customdata=[[(row, col) for col in labels] for row in labels],
-            colorscale=HEATMAP_SCALE,
-            zmin=0,
-            zmax=top,
-            texttemplate="%{z:.1f}" if len(labels) <= 15 else None,
-            hovertemplate="%{customdata[0]} · %{customdata[1]}: %{z:.1f}<extra></extra>",
-            colorbar=dict(title=dict(text=colorbar_title)),
-            xgap=1,
-            ygap=1,
-        )
-    )
-    fig.update_layout(
-        height=max(320, 26 * len(labels) + 200),
-        margin=dict(l=10, r=10, t=10, b=10),
-        xaxis=dict(side="top", tickangle=-45, automargin=True),
-        yaxis=dict(autorange="reversed", automargin=True),
-        font=FONT,
-    )
-    return fig

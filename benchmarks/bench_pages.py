@@ -10,7 +10,9 @@ ready times, a minimal page with the same kind of filter
 floor at seed scale, <= 1.6x at large scale; interaction <= 1.5x; server
 run < 300 ms at large scale. ``misses`` lists what is over. A second
 floor, the empty page with one plotly chart (``chart_page.py``), shows
-what a chart alone adds in this framework: every page's
+what a plotly chart alone adds in this framework (the app draws its maps
+with plotly, its bars and heatmaps with Streamlit's lighter ECharts element,
+``afus.stat_charts``): every page's
 ``ratio_to_chart_page`` is against it (for information; the targets stay
 against the empty page). Interactions have the same second floor: the
 minimal page whose result also redraws one plotly chart

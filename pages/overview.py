@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from afus import browse, charts, history, ui
+from afus import browse, charts, history, stat_charts, ui
 from afus.i18n import format_date, format_number
 
 lang = ui.lang()
@@ -77,7 +77,7 @@ with right:
     ui.chart(
         ui.per_version(
             ("overview.by_theme", lang),
-            lambda: charts.count_bars(exchange["name"], exchange["projects"], axis_title=ui.tr("browse.axis.projects")),
+            lambda: stat_charts.count_bars(exchange["name"], exchange["projects"], axis_title=ui.tr("browse.axis.projects"), lang=lang),
         ),
         ui.tr("browse.overview.by_theme_caption", zero=int((exchange["projects"] == 0).sum()), total=len(exchange)),
         pd.DataFrame(

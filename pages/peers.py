@@ -10,7 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from afus import matching, peer_view, ui
-from afus.charts import peer_network_map, score_heatmap
+from afus.charts import peer_network_map
+from afus.stat_charts import score_heatmap
 from afus.i18n import format_number
 from afus.matching import MatchInputs, Names
 from afus.network import Network
@@ -242,7 +243,7 @@ def _heatmap(inputs: MatchInputs, city_id: int | None) -> None:
         st.info(ui.tr("peers.network.none"))
         return
     figure = matching.memoised(
-        inputs, ("page.heatmap", ui.lang(), city_id), lambda: score_heatmap(frame, colorbar_title=ui.tr("peers.heatmap.colorbar"))
+        inputs, ("page.heatmap", ui.lang(), city_id), lambda: score_heatmap(frame, colorbar_title=ui.tr("peers.heatmap.colorbar"), lang=ui.lang(), decimals=matching.SCORE_DECIMALS)
     )
     data = frame.round(matching.SCORE_DECIMALS).astype(float)
     for name in data.columns:  # a city with itself is not a pair: blank, as on the chart

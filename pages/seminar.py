@@ -15,7 +15,7 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from afus import calendar, charts, ui
+from afus import calendar, charts, stat_charts, ui
 from afus import slides as slides_mod
 from afus.i18n import format_date, format_number
 from afus.slides import Slide
@@ -101,13 +101,14 @@ def show_map(slide: Slide) -> None:
 
 def show_theme_chart(slide: Slide) -> None:
     rows = slide.theme_rows
-    figure = charts.count_bars(
+    figure = stat_charts.count_bars(
         [slides_mod.headline(r.name) for r in rows],
         [len(r.offered_by) for r in rows],
         axis_title=ui.tr("seminar.themes.chart_offers"),
+        lang=ui.lang(),
         max_label_chars=34,
+        room=True,
     )
-    charts.for_the_room(figure).update_layout(height=min(MAP_HEIGHT + 40, max(200, 44 * len(rows) + 70)))
     data = pd.DataFrame(
         {
             ui.tr("seminar.setting.theme"): [r.name for r in rows],

@@ -4,7 +4,7 @@ over the capitals of resilience and the Alliance recommendations; ``?theme=<slug
 import pandas as pd
 import streamlit as st
 
-from afus import browse, charts, ui
+from afus import browse, charts, stat_charts, ui
 
 # Pages rerun on every click: long lists are cut, with a link to the full list.
 CITIES_SHOWN = 30
@@ -139,7 +139,7 @@ def heatmap_parts(frameworks: tuple[str, ...]) -> tuple | None:
     caption = ui.tr("browse.themes.heatmap_caption")
     if len(drawn) < len(matrix):
         caption += " " + ui.tr("browse.themes.heatmap_limited", shown=len(drawn), n=len(matrix))
-    return charts.heatmap(drawn, colorbar_title=ui.tr("browse.col.projects")), caption, table
+    return stat_charts.heatmap(drawn, colorbar_title=ui.tr("browse.col.projects"), lang=lang), caption, table
 
 
 @st.fragment  # choosing a city redraws this section only
@@ -174,7 +174,7 @@ def balance_parts(framework: str, city_slug: str | None, scope: str) -> tuple | 
     if balance.total_projects == 0:
         return None
     return (
-        charts.count_bars(balance.counts["name"], balance.counts["projects"], axis_title=ui.tr("browse.axis.projects")),
+        stat_charts.count_bars(balance.counts["name"], balance.counts["projects"], axis_title=ui.tr("browse.axis.projects"), lang=lang),
         ui.tr(
             "browse.themes.balance_caption",
             scope=scope,

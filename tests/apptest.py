@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -64,3 +65,23 @@ def tables(node) -> list[pd.DataFrame]:  # noqa: ANN001 - an AppTest or one of i
 
     walk(getattr(node, "_tree", node))
     return found
+
+
+def stat_charts(at) -> dict[str, dict]:  # noqa: ANN001 - an AppTest
+    """The bar charts and heatmaps on the page (ECharts options), by their accessible description."""
+    return {el.proto.alt: json.loads(el.proto.spec) for el in at.get("echarts_chart")}
+
+
+def bar_values(option: dict) -> list:
+    """The numbers of a bar chart's bars, first bar first."""
+    return [bar["value"] for bar in option["series"][0]["data"]]
+
+
+def heatmap_rows(option: dict) -> dict[str, list]:
+    """A heatmap's cells as {row name: [values left to right]} (None where a cell is blank)."""
+    rows, columns = option["yAxis"]["data"], option["xAxis"]["data"]
+    grid = {row: [None] * len(columns) for row in rows}
+    for cell in option["series"][0]["data"]:
+        x, y, value = cell["value"]
+        grid[rows[y]][x] = value
+    return grid

@@ -84,10 +84,20 @@ def test_search_then_profile_then_selector_in_french(app_server, page) -> None: 
 
 def test_balance_selector_and_heatmap_on_the_themes_page(app_server, page) -> None:  # noqa: ANN001
     goto(page, app_server, "/themes")
-    page.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=30_000)
+    wait_until_drawn(page)
+    capitals = page.locator(".st-key-themes_balance_resilience_capital [_echarts_instance_] svg")
+    heatmap = page.locator(".st-key-themes_heatmap_chart [_echarts_instance_] svg")
+    assert heatmap.locator("text", has_text="Saint-Brieuc").count() == 1
+    before = capitals.element_handle()
     choose(page, "themes_city", "Saint-Brieuc", typed="Saint-Brieuc")
     assert query_params(page).get("city") == "saint-brieuc"
     assert "Not yet tagged with any of them: 1 of 3 projects." in main_text(page)
+    # The chart is updated where it stands (not drawn anew): its bars now say Saint-Brieuc's 1 and 1, not the network's 2 and 2.
+    page.wait_for_function(
+        "(svg) => { const t = [...svg.querySelectorAll('text')].map(e => e.textContent); return svg.isConnected && t.includes('1') && !t.includes('2'); }",
+        arg=before,
+        timeout=10_000,
+    )
     # Opening the shared link restores the same view.
     goto(page, app_server, "/themes", city="saint-brieuc")
     assert "Not yet tagged with any of them: 1 of 3 projects." in main_text(page)

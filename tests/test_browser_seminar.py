@@ -25,6 +25,7 @@ from tests.browser_support import (
     goto,
     main_text,
     query_params,
+    wait_until_drawn,
     widget,
 )
 
@@ -65,8 +66,7 @@ def _sized_page(browser, width: int, height: int):  # noqa: ANN001, ANN202
 
 
 def _wait_for_charts(page) -> None:  # noqa: ANN001
-    if page.locator("[data-testid='stMain'] .js-plotly-plot").count():
-        page.wait_for_selector("[data-testid='stMain'] .js-plotly-plot .main-svg", state="attached")
+    wait_until_drawn(page)
     page.wait_for_function(MAP_DRAWN_JS, timeout=APP_TIMEOUT_MS, polling=100)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from afus import browse, charts, db
+from afus import browse, charts, db, stat_charts
 from afus.network import load_network
 from tests import stores
 
@@ -106,27 +106,78 @@ def test_the_map_uses_the_names_places(network):
     assert {trace.textfont.size for trace in fig.data} == {15}
 
 
+def _bars(chart):
+    return chart.option["series"][0]["data"]
+
+
 def test_count_bars_shorten_labels_and_keep_full_names_on_hover(network):
     counts = browse.projects_per_theme(network, "en", browse.EXCHANGE_FRAMEWORKS)
-    fig = charts.count_bars(counts["name"], counts["projects"], axis_title="Number of projects")
-    bar = fig.data[0]
-    assert list(bar.x) == [0, 0, 0, 1, 0, 3, 2, 2]
-    assert list(bar.customdata) == counts["name"].tolist()
-    assert all(len(label) <= 43 for label in bar.y)
-    assert len(set(bar.y)) == len(bar.y)
-    assert fig.layout.yaxis.autorange == "reversed"  # first theme on top, as in the table
-    assert fig.layout.xaxis.title.text == "Number of projects"
+    chart = stat_charts.count_bars(counts["name"], counts["projects"], axis_title="Number of projects", lang="en")
+    bars = _bars(chart)
+    assert [bar["value"] for bar in bars] == [0, 0, 0, 1, 0, 3, 2, 2]
+    assert [bar["name"] for bar in bars] == counts["name"].tolist()  # full names, for the hover
+    shown = chart.option["yAxis"]["data"]
+    assert all(len(label) <= 43 for label in shown) and shown[5].endswith("…")
+    assert chart.option["yAxis"]["inverse"] is True  # first theme on top, as in the table
+    assert chart.option["xAxis"]["name"] == "Number of projects"
+    assert chart.height >= 40 * len(bars)
+
+
+def test_count_bars_write_numbers_as_the_language_does():
+    bars = _bars(stat_charts.count_bars(["Énergie", "Mobilité"], [1234, 5], axis_title="Projets", lang="fr"))
+    assert [bar["label"]["formatter"] for bar in bars] == ["1\u202f234", "5"]
+    assert bars[0]["tooltip"]["formatter"] == "Énergie : 1\u202f234"
+    english = _bars(stat_charts.count_bars(["Energy"], [1234], axis_title="Projects", lang="en"))
+    assert english[0]["label"]["formatter"] == "1,234"
 
 
 def test_heatmap_cells_are_the_matrix(network):
     matrix = browse.city_theme_matrix(network, "fr")
-    fig = charts.heatmap(matrix, colorbar_title="Projets")
-    cells = fig.data[0]
-    assert [list(row) for row in cells.z] == matrix.to_numpy().tolist()
-    assert list(cells.y) == matrix.index.tolist()
-    assert list(cells.customdata[0]) == matrix.columns.tolist()
-    assert cells.zmin == 0 and cells.zmax == 1
-    assert cells.texttemplate == "%{z}"
+    chart = stat_charts.heatmap(matrix, colorbar_title="Projets", lang="fr")
+    cells = chart.option["series"][0]["data"]
+    drawn = [[None] * matrix.shape[1] for _ in range(matrix.shape[0])]
+    for cell in cells:
+        x, y, value = cell["value"]
+        drawn[y][x] = value
+        assert cell["label"]["formatter"] == str(int(value))
+    assert drawn == matrix.to_numpy().astype(float).tolist()
+    assert chart.option["yAxis"]["data"] == matrix.index.tolist()
+    assert chart.option["visualMap"]["min"] == 0 and chart.option["visualMap"]["max"] == 1
+    assert chart.option["visualMap"]["text"] == ["1", "Projets : 0"]
+    # The darkest cells say their number in white, the lightest in black.
+    colours = {cell["value"][2]: cell["label"]["color"] for cell in cells}
+    assert colours == {0.0: stat_charts.DARK_TEXT, 1.0: stat_charts.LIGHT_TEXT}
+
+
+def test_score_heatmap_leaves_a_city_with_itself_blank_and_writes_one_decimal():
+    matrix = pd.DataFrame([[0.0, 4.94], [4.94, 0.0]], index=["Malmö", "Paris"], columns=["Malmö", "Paris"])
+    chart = stat_charts.score_heatmap(matrix, colorbar_title="Score", lang="sv", decimals=1)
+    cells = chart.option["series"][0]["data"]
+    assert sorted(tuple(cell["value"][:2]) for cell in cells) == [(0, 1), (1, 0)]  # no diagonal
+    assert {cell["label"]["formatter"] for cell in cells} == {"4,9"}
+    assert cells[0]["tooltip"]["formatter"] in {"Malmö · Paris: 4,9", "Paris · Malmö: 4,9"}
+
+
+def test_a_chart_for_the_room_has_no_text_smaller_than_16px():
+    """Slides are read from the back of a room: the category names, the axis name and the numbers."""
+    chart = stat_charts.count_bars(["Mobility", "Energy"], [3, 1], axis_title="Cities", lang="en", room=True)
+    option = chart.option
+    sizes = [option["textStyle"]["fontSize"], option["yAxis"]["axisLabel"]["fontSize"], option["xAxis"]["nameTextStyle"]["fontSize"]]
+    sizes += [bar["label"]["fontSize"] for bar in _bars(chart)]
+    assert all(size >= 16 for size in sizes), sizes
+
+
+def test_charts_draw_no_html_and_do_not_move():
+    """Names from the content go into tooltips drawn as text, not HTML; nothing animates on a slide."""
+    for chart in (
+        stat_charts.count_bars(["<img src=x onerror=alert(1)>"], [1], axis_title="Projects", lang="en"),
+        stat_charts.heatmap(pd.DataFrame([[1]], index=["<b>x</b>"], columns=["t"]), colorbar_title="P", lang="en"),
+    ):
+        assert chart.option["tooltip"]["renderMode"] == "richText"
+        assert chart.option["animation"] is False
+    # "{c}" would be replaced by the value and "{a|x}" drawn as a styled "x": both stay as written.
+    bars = _bars(stat_charts.count_bars(["Cost {c} and {a|x}"], [2], axis_title="Projects", lang="en"))
+    assert bars[0]["tooltip"]["formatter"] == "Cost {\u200bc} and {\u200ba|x}: 2"
 
 
 @pytest.mark.parametrize(
@@ -154,14 +205,6 @@ def test_a_crowded_map_keeps_names_for_hover_only():
     fig = charts.member_map(many, LABELS)
     assert [t.mode for t in fig.data] == ["markers", "markers"]
     assert len(fig.data[0].text) == 30  # names still there for the hover
-
-
-def test_a_chart_for_the_room_has_no_text_smaller_than_16px():
-    """Slides are read from the back of a room: ticks, axis titles and legend, not only the base font."""
-    figure = charts.for_the_room(charts.count_bars(["Mobility", "Energy"], [3, 1], axis_title="Cities"))
-    layout = figure.layout
-    sizes = [layout.font.size, layout.legend.font.size, layout.xaxis.tickfont.size, layout.yaxis.tickfont.size, layout.xaxis.title.font.size]
-    assert all(size is not None and size >= 16 for size in sizes), sizes
 
 
 def test_the_deck_maps_place_names_as_the_page_maps_do():

@@ -10,7 +10,7 @@ from sqlalchemy import update
 from afus import db
 from afus.models import City, Project
 from afus.ui import escape_markdown
-from tests.apptest import all_text, run_page, tables
+from tests.apptest import all_text, bar_values, run_page, stat_charts, tables
 
 PAGE = "pages/overview.py"
 
@@ -41,10 +41,12 @@ def test_overview_in_english(engine):
 def test_map_and_charts_have_text_alternatives_and_offline_base_map(engine):
     at = run_page(PAGE)
     charts = plotly_charts(at)
-    assert len(charts) == 2
+    assert len(charts) == 1  # the map; the themes' bars are an ECharts chart
     for _figure, config, alt in charts:
         assert config["topojsonURL"] == "/app/static/topojson/"
         assert alt
+    [(bars_alt, bars)] = stat_charts(at).items()
+    assert bars_alt.startswith("Bar chart") and sum(bar_values(bars)) == 8
     figure, _config, alt = charts[0]
     assert [trace["name"] for trace in figure["data"]] == ["France", "Sweden"]
     assert figure["layout"]["geo"]["scope"] == "europe"

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 
 from afus.ui import escape_markdown
-from tests.apptest import all_text, run_page, tables
+from tests.apptest import all_text, bar_values, heatmap_rows, run_page, stat_charts, tables
 
 PAGE = "pages/themes.py"
 
@@ -16,8 +15,8 @@ def page_links(at) -> list[tuple[str, str, str]]:
 
 
 def figures(at) -> dict[str, dict]:
-    """Plotly figures by their accessible description."""
-    return {el.proto.alt: json.loads(el.proto.spec) for el in at.get("plotly_chart")}
+    """The page's charts (ECharts options) by their accessible description."""
+    return stat_charts(at)
 
 
 def test_catalogue_grouped_by_framework(engine):
@@ -43,16 +42,15 @@ def test_catalogue_grouped_by_framework(engine):
 def test_heatmap_counts_projects_per_city_and_theme(engine):
     at = run_page(PAGE)
     heat = next(f for alt, f in figures(at).items() if alt.startswith("Heat map"))
-    cells = heat["data"][0]
-    rows = dict(zip(cells["y"], cells["z"]))
+    rows = heatmap_rows(heat)
     assert rows["Saint-Brieuc"] == [0, 0, 0, 1, 0, 1, 1, 1]
-    assert sum(map(sum, cells["z"])) == 8
+    assert sum(map(sum, rows.values())) == 8
     table = next(df for e in at.expander for df in tables(e) if "City" in df.columns)
     assert len(table) == 10
     # Another framework in the heatmap.
     at.selectbox(key="themes_heatmap").set_value("resilience_capital").run()
     heat = next(f for alt, f in figures(at).items() if alt.startswith("Heat map"))
-    assert list(heat["data"][0]["customdata"][0]) == ["Human", "Social", "Economic", "Cultural", "Environmental"]
+    assert heat["xAxis"]["data"] == ["Human", "Social", "Economic", "Cultural", "Environmental"]
 
 
 def test_balance_of_the_network(engine):
@@ -62,16 +60,16 @@ def test_balance_of_the_network(engine):
         "Bar chart: projects of the whole network per theme of “Five capitals of resilience”. "
         "Not yet tagged with any of them: 3 of 7 projects."
     ]
-    assert capitals["data"][0]["x"] == [0, 2, 0, 0, 2]
+    assert bar_values(capitals) == [0, 2, 0, 0, 2]
     recommendations = next(f for alt, f in charts.items() if "8 recommendations" in alt)
-    assert recommendations["data"][0]["x"] == [1, 1, 0, 0, 0, 1, 1, 0]
+    assert bar_values(recommendations) == [1, 1, 0, 0, 0, 1, 1, 0]
 
 
 def test_balance_of_one_city_from_the_url(engine):
     at = run_page(PAGE, city="saint-brieuc", lang="fr")
     assert at.selectbox(key="themes_city").value == "saint-brieuc"
     capitals = next(f for alt, f in figures(at).items() if "Cinq capitaux" in alt and "Saint-Brieuc" in alt)
-    assert capitals["data"][0]["x"] == [0, 1, 0, 0, 1]
+    assert bar_values(capitals) == [0, 1, 0, 0, 1]
     assert "Pas encore rattaché à aucun d'eux : 1 projet sur 3." in " ".join(figures(at))
     # The section is far down the page: a link at the top leads to it.
     jump = [m.value for m in at.markdown if "](#balance)" in m.value]
@@ -88,7 +86,7 @@ def test_balance_selector_writes_the_url(engine):
     assert any(i.value.startswith("Paris has no project yet") for i in at.info)
     at.selectbox(key="themes_city").set_value("malmo").run()
     environmental = next(f for alt, f in figures(at).items() if "Five capitals" in alt)
-    assert environmental["data"][0]["x"] == [0, 0, 0, 0, 1]
+    assert bar_values(environmental) == [0, 0, 0, 0, 1]
     at.selectbox(key="themes_city").set_value("").run()
     assert "city" not in at.query_params
 
