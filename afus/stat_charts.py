@@ -31,6 +31,7 @@ TEXT_SIZE = 14
 ROOM_TEXT_SIZE = 17
 LABEL_CHAR_WIDTH = 0.55  # average character width as a share of the font size
 MAX_LABEL_WIDTH = {False: 340, True: 360}  # pixels, on a page and on a slide
+MIN_BAR = 8  # pixels: the thinnest bar a chart made to fit draws
 
 
 @dataclass(frozen=True)
@@ -73,18 +74,23 @@ def count_bars(
     lang: str,
     max_label_chars: int = 42,
     room: bool = False,
+    max_height: int | None = None,
 ) -> EChart:
     """Horizontal bars, first label on top, each bar under its label and with its count at its end.
 
     A label sits above its bar, across the chart's width, so a long theme
     name does not squeeze the bars in a narrow column. Long labels are
     shortened (the full one shows on hover). ``room``: sized to be read from
-    the back of a room (a seminar slide).
+    the back of a room (a seminar slide). ``max_height``: the bars get
+    thinner (never the text smaller) to fit it.
     """
     labels = [inert(label) for label in labels]
     counts = [int(c) for c in counts]
     size = ROOM_TEXT_SIZE if room else TEXT_SIZE
+    axis_space = size + 36  # the axis name under the bars
     bar = size + 4
+    if max_height is not None and labels:
+        bar = max(MIN_BAR, min(bar, (max_height - axis_space) // len(labels) - size - 12))
     band = size + bar + 12  # a line of text, the bar, a gap
     option = {
         **_common(size),
@@ -139,7 +145,7 @@ def count_bars(
             }
         ],
     }
-    return EChart(option, height=band * len(labels) + size + 36)
+    return EChart(option, height=band * len(labels) + axis_space)
 
 
 def _heatmap(

@@ -167,6 +167,15 @@ def test_a_chart_for_the_room_has_no_text_smaller_than_16px():
     assert all(size >= 16 for size in sizes), sizes
 
 
+def test_bars_made_to_fit_a_height_get_thinner_not_smaller_text():
+    labels = [f"Theme {n}" for n in range(8)]
+    natural = stat_charts.count_bars(labels, range(8), axis_title="Cities", lang="en", room=True)
+    fitted = stat_charts.count_bars(labels, range(8), axis_title="Cities", lang="en", room=True, max_height=380)
+    assert natural.height > 380 >= fitted.height
+    assert fitted.option["series"][0]["barWidth"] < natural.option["series"][0]["barWidth"]
+    assert fitted.option["yAxis"]["axisLabel"]["fontSize"] == natural.option["yAxis"]["axisLabel"]["fontSize"] == 17
+
+
 def test_charts_draw_no_html_and_do_not_move():
     """Names from the content go into tooltips drawn as text, not HTML; nothing animates on a slide."""
     for chart in (
