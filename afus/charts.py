@@ -65,7 +65,8 @@ def short_label(text: str, max_chars: int = 42) -> str:
     if len(text) <= max_chars:
         return text
     cut = text[: max_chars - 1]
-    if " " in cut[max_chars // 2 :]:
+    # Back to the last space, unless the cut already ends a word ("…la rénovation| des").
+    if text[max_chars - 1] != " " and " " in cut[max_chars // 2 :]:
         cut = cut[: cut.rfind(" ")]
     return cut.rstrip(" ,:;–-") + "…"
 

@@ -13,6 +13,7 @@ drawn as SVG text, never as HTML; tooltips are drawn the same way.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -25,13 +26,17 @@ from afus.i18n import format_number, t
 # on the dark theme's page (3.9:1).
 BAR_COLOUR = "#2E75B0"
 HEATMAP_COLOURS = ["#F7FBFF", "#6BAED6", "#08306B"]
-DARK_TEXT, LIGHT_TEXT = "#1A1A1A", "#FFFFFF"
+# A heatmap cell's number, black or white: one of them reaches 4.5:1 on every colour of the scale.
+DARK_TEXT, LIGHT_TEXT = "#000000", "#FFFFFF"
+# Streamlit's theme names its font in quotes, which a chart saved as SVG
+# ("Download as SVG") then writes inside a quoted attribute: the file would not open.
+FONT_FAMILY = "Source Sans, sans-serif"
+TOOLTIP_LINE_CHARS = 44  # a tooltip line wraps after about this many characters
 TEXT_SIZE = 14
 # Text of a chart shown on a slide: read from the back of a room.
 ROOM_TEXT_SIZE = 17
 LABEL_CHAR_WIDTH = 0.55  # average character width as a share of the font size
 MAX_LABEL_WIDTH = {False: 340, True: 360}  # pixels, on a page and on a slide
-MIN_BAR = 8  # pixels: the thinnest bar a chart made to fit draws
 
 
 @dataclass(frozen=True)
@@ -51,18 +56,40 @@ def inert(text: str) -> str:
     return str(text).replace("{", "{\u200b")
 
 
+def tooltip_text(*lines: str) -> str:
+    """Lines of a tooltip, each wrapped at a word boundary: a tooltip drawn as text does not wrap by itself."""
+    return "\n".join(textwrap.fill(line, TOOLTIP_LINE_CHARS, break_long_words=False) for line in lines)
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _scale_colour(share: float) -> str:
+    """The heatmap's colour at ``share`` (0–1) of its scale, as ECharts draws it (linear between the stops)."""
+    share = min(max(share, 0.0), 1.0) * (len(HEATMAP_COLOURS) - 1)
+    low = min(int(share), len(HEATMAP_COLOURS) - 2)
+    a, b = HEATMAP_COLOURS[low], HEATMAP_COLOURS[low + 1]
+    mix = [round(int(a[i : i + 2], 16) + (int(b[i : i + 2], 16) - int(a[i : i + 2], 16)) * (share - low)) for i in (1, 3, 5)]
+    return "#" + "".join(f"{c:02X}" for c in mix)
+
+
 def _text_colour_on(share: float) -> str:
-    """Dark text on the light half of the heatmap scale, white on the dark half."""
-    return DARK_TEXT if share < 0.5 else LIGHT_TEXT
+    """The cell number's colour, dark or white, whichever stands out more on the cell's colour."""
+    cell = _luminance(_scale_colour(share))
+    on_dark, on_light = (cell + 0.05) / (_luminance(DARK_TEXT) + 0.05), (_luminance(LIGHT_TEXT) + 0.05) / (cell + 0.05)
+    return DARK_TEXT if on_dark >= on_light else LIGHT_TEXT
 
 
 def _common(text_size: int) -> dict:
     return {
         # No entry or update animation: a presenter's slide and a filtered chart show at once.
         "animation": False,
-        "textStyle": {"fontSize": text_size},
+        "textStyle": {"fontSize": text_size, "fontFamily": FONT_FAMILY},
         # Drawn inside the chart as text (not HTML): names from the content stay plain text.
-        "tooltip": {"trigger": "item", "renderMode": "richText", "confine": True},
+        "tooltip": {"trigger": "item", "renderMode": "richText", "confine": True, "textStyle": {"fontFamily": FONT_FAMILY}},
     }
 
 
@@ -75,6 +102,7 @@ def count_bars(
     max_label_chars: int = 42,
     room: bool = False,
     max_height: int | None = None,
+    scale_max: int | None = None,
 ) -> EChart:
     """Horizontal bars, first label on top, each bar under its label and with its count at its end.
 
@@ -82,16 +110,21 @@ def count_bars(
     name does not squeeze the bars in a narrow column. Long labels are
     shortened (the full one shows on hover). ``room``: sized to be read from
     the back of a room (a seminar slide). ``max_height``: the bars get
-    thinner (never the text smaller) to fit it.
+    thinner (never the text smaller) to fit it. ``scale_max``: the count a
+    full-length bar stands for, to compare charts side by side (default: the
+    largest count).
     """
     labels = [inert(label) for label in labels]
     counts = [int(c) for c in counts]
     size = ROOM_TEXT_SIZE if room else TEXT_SIZE
     axis_space = size + 36  # the axis name under the bars
+    # A bar as thick as the count written at its end is tall, so that the count never
+    # reaches the name above (the thinnest a chart made to fit ``max_height`` draws).
+    thinnest = size - 3
     bar = size + 4
     if max_height is not None and labels:
-        bar = max(MIN_BAR, min(bar, (max_height - axis_space) // len(labels) - size - 12))
-    band = size + bar + 12  # a line of text, the bar, a gap
+        bar = max(thinnest, min(bar, (max_height - axis_space) // len(labels) - size - 14))
+    band = size + bar + 14  # a line of text, the bar, a gap
     option = {
         **_common(size),
         "grid": {"left": 2, "right": 40, "top": 4, "bottom": size + 24},
@@ -100,8 +133,8 @@ def count_bars(
             "name": axis_title,
             "nameLocation": "start",
             "nameGap": 8,
-            "nameTextStyle": {"fontSize": size, "align": "left", "verticalAlign": "top", "padding": [size // 2, 0, 0, 0]},
-            "max": max(counts + [1]),
+            "nameTextStyle": {"fontSize": size, "fontFamily": FONT_FAMILY, "align": "left", "verticalAlign": "top", "padding": [size // 2, 0, 0, 0]},
+            "max": max(counts + [scale_max or 1]),
             # Every bar says its count at its end, as the language writes it; ECharts'
             # own tick numbers would be written the English way.
             "axisLabel": {"show": False},
@@ -119,8 +152,9 @@ def count_bars(
                 "inside": True,
                 "align": "left",
                 "verticalAlign": "bottom",
-                "padding": [0, 0, bar // 2 + 3, 0],
+                "padding": [0, 0, bar // 2 + 5, 0],  # clear of the bar, descenders included
                 "fontSize": size,
+                "fontFamily": FONT_FAMILY,
                 "interval": 0,
                 "width": MAX_LABEL_WIDTH[room],
                 "overflow": "truncate",
@@ -137,8 +171,8 @@ def count_bars(
                     {
                         "value": count,
                         "name": label,
-                        "label": {"show": True, "position": "right", "formatter": format_number(count, lang), "fontSize": size},
-                        "tooltip": {"formatter": t("common.labelled", lang, label=label, value=format_number(count, lang))},
+                        "label": {"show": True, "position": "right", "formatter": format_number(count, lang), "fontSize": size, "fontFamily": FONT_FAMILY},
+                        "tooltip": {"formatter": tooltip_text(label, t("common.labelled", lang, label=axis_title, value=format_number(count, lang)))},
                     }
                     for label, count in zip(labels, counts, strict=True)
                 ],
@@ -174,11 +208,11 @@ def _heatmap(
                 {
                     "value": [x, y, value],
                     "label": {"formatter": text, "color": _text_colour_on(value / top if top else 0)},
-                    "tooltip": {"formatter": t("common.labelled", lang, label=f"{rows[y]} · {columns[x]}", value=text)},
+                    "tooltip": {"formatter": tooltip_text(rows[y], columns[x], t("common.labelled", lang, label=scale_title, value=text))},
                 }
             )
-    # Column names are written at 35°: their height is about 0.6 of their length.
-    names_height = int(max([len(c) for c in shown_columns] + [4]) * TEXT_SIZE * LABEL_CHAR_WIDTH * 0.6)
+    # Column names are written at 60° (at 35° they piled up on a phone): their height is about 0.87 of their length.
+    names_height = int(max([len(c) for c in shown_columns] + [4]) * TEXT_SIZE * LABEL_CHAR_WIDTH * 0.87)
     row_names_width = int(max([len(r) for r in shown_rows] + [4]) * TEXT_SIZE * LABEL_CHAR_WIDTH)
     option = {
         **_common(TEXT_SIZE),
@@ -187,32 +221,34 @@ def _heatmap(
             "type": "category",
             "position": "top",
             "data": shown_columns,
-            "axisLabel": {"rotate": 35, "interval": 0, "fontSize": TEXT_SIZE},
+            "axisLabel": {"rotate": 60, "interval": 0, "fontSize": TEXT_SIZE, "fontFamily": FONT_FAMILY},
             "splitArea": {"show": False},
         },
         "yAxis": {
             "type": "category",
             "inverse": True,
             "data": shown_rows,
-            "axisLabel": {"interval": 0, "fontSize": TEXT_SIZE},
+            "axisLabel": {"interval": 0, "fontSize": TEXT_SIZE, "fontFamily": FONT_FAMILY},
         },
         "visualMap": {
             "type": "continuous",
             "min": 0,
             "max": top,
             "calculable": False,
+            "hoverLink": False,  # its marker would say a rounded number, written the English way
             "orient": "vertical",
             "right": 0,
             "top": "middle",
             "text": [scale_ends[1], scale_ends[0]],
             "inRange": {"color": HEATMAP_COLOURS},
+            "textStyle": {"fontSize": TEXT_SIZE, "fontFamily": FONT_FAMILY},
         },
         "series": [
             {
                 "type": "heatmap",
                 "name": scale_title,
                 "data": data,
-                "label": {"show": cell_labels, "fontSize": TEXT_SIZE},
+                "label": {"show": cell_labels, "fontSize": TEXT_SIZE, "fontFamily": FONT_FAMILY},
             }
         ],
     }

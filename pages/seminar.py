@@ -108,7 +108,7 @@ def show_theme_chart(slide: Slide) -> None:
         lang=ui.lang(),
         max_label_chars=34,
         room=True,
-        max_height=MAP_HEIGHT + 40,  # the slide fits a 1280 × 720 screen
+        max_height=MAP_HEIGHT + 80,  # the slide fits a 1280 × 720 screen
     )
     data = pd.DataFrame(
         {

@@ -157,9 +157,17 @@ def show_balance() -> None:
     )
     city_slug = st.session_state.get("themes_city") or None
     scope = city_names[city_slug] if city_slug else ui.tr("browse.themes.whole_network")
+    frameworks = (browse.CAPITALS, browse.RECOMMENDATIONS)
+    # Both charts on one scale: a bar as long as another stands for as many projects.
+    scale_max = ui.per_version(
+        ("themes.balance_max", city_slug),
+        lambda: max(int(browse.framework_balance(network, f, lang, city_slug).counts["projects"].max() or 0) for f in frameworks),
+    )
     columns = st.columns(2, gap="large")
-    for col, framework in zip(columns, (browse.CAPITALS, browse.RECOMMENDATIONS)):
-        parts = ui.per_version(("themes.balance", lang, framework, city_slug), lambda: balance_parts(framework, city_slug, scope))
+    for col, framework in zip(columns, frameworks):
+        parts = ui.per_version(
+            ("themes.balance", lang, framework, city_slug), lambda: balance_parts(framework, city_slug, scope, scale_max)
+        )
         with col:
             st.subheader(ui.tr(f"framework.{framework}"))
             if parts is None:
@@ -168,13 +176,15 @@ def show_balance() -> None:
             ui.chart(*parts, key=f"themes_balance_{framework}")
 
 
-def balance_parts(framework: str, city_slug: str | None, scope: str) -> tuple | None:
+def balance_parts(framework: str, city_slug: str | None, scope: str, scale_max: int) -> tuple | None:
     """One framework's balance chart: figure, caption and table (None when no project counts)."""
     balance = browse.framework_balance(network, framework, lang, city_slug)
     if balance.total_projects == 0:
         return None
     return (
-        stat_charts.count_bars(balance.counts["name"], balance.counts["projects"], axis_title=ui.tr("browse.axis.projects"), lang=lang),
+        stat_charts.count_bars(
+            balance.counts["name"], balance.counts["projects"], axis_title=ui.tr("browse.axis.projects"), lang=lang, scale_max=scale_max
+        ),
         ui.tr(
             "browse.themes.balance_caption",
             scope=scope,

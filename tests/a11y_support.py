@@ -8,7 +8,7 @@ by switching the preference (:func:`violations_in_both_themes`).
 
 from __future__ import annotations
 
-from afus.stat_charts import BAR_COLOUR
+from afus.stat_charts import BAR_COLOUR, DARK_TEXT, LIGHT_TEXT
 from tests.browser_support import axe_violations, format_violations, wait_for_app, wait_until_drawn
 
 THEMES = ("light", "dark")
@@ -26,6 +26,7 @@ BACKGROUND_LUMINANCE_JS = """() => {
 # sea, not on the page, and are left out.
 CHART_LOW_CONTRAST_JS = """() => {
   const BAR_FILL = "%s";
+  const CELL_TEXT = ["%s", "%s"];
   const rgb = (c) => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
   const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
     .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
@@ -36,9 +37,9 @@ CHART_LOW_CONTRAST_JS = """() => {
     .filter(t => t.textContent.trim());
   const bars = within(".bars .point path");
   // ECharts (bars, heatmaps): every text on the page's background; a heatmap's cell numbers are
-  // coloured against their cell (#1A1A1A / #FFFFFF) and left out, as its cells are.
+  // coloured against their cell (CELL_TEXT) and left out, as its cells are.
   const echarts = [...document.querySelectorAll("[data-testid='stMain'] .stEChartsChart[_echarts_instance_] svg text")]
-    .filter(t => t.textContent.trim() && !["#1A1A1A", "#FFFFFF"].includes(t.getAttribute("fill")));
+    .filter(t => t.textContent.trim() && !CELL_TEXT.includes(t.getAttribute("fill")));
   texts.push(...echarts);
   bars.push(...document.querySelectorAll(`[data-testid='stMain'] .stEChartsChart[_echarts_instance_] svg path[fill="${BAR_FILL}"]`));
   const low = [
@@ -46,7 +47,7 @@ CHART_LOW_CONTRAST_JS = """() => {
     ...bars.map(b => ({text: "(bar)", ratio: ratio(getComputedStyle(b).fill), needed: 3})),
   ].filter(t => t.ratio < t.needed);
   return {checked: texts.length, bars: bars.length, low: low.slice(0, 5)};
-}""" % BAR_COLOUR
+}""" % (BAR_COLOUR, DARK_TEXT, LIGHT_TEXT)
 
 # For each chart: is it followed by a caption and an expander holding a data table?
 CHART_ALTERNATIVES_JS = """() => [...document.querySelectorAll("[data-testid='stMain'] :is([data-testid='stPlotlyChart'], [data-testid='stEChartsChart'])")].map(chart => {

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import xml.dom.minidom
+from pathlib import Path
+
 import pytest
 
 from afus.i18n import t
@@ -98,6 +102,12 @@ def test_balance_selector_and_heatmap_on_the_themes_page(app_server, page) -> No
         arg=before,
         timeout=10_000,
     )
+    # "Download as SVG" (the chart's toolbar) saves a file that opens: the fonts' quotes once broke it.
+    page.locator(".st-key-themes_heatmap_chart").hover()
+    with page.expect_download() as download:
+        page.locator(".st-key-themes_heatmap_chart").get_by_role("button", name=re.compile("^Download as SVG")).click()
+    saved = Path(download.value.path()).read_text(encoding="utf-8")
+    assert xml.dom.minidom.parseString(saved).documentElement.tagName == "svg" and "Saint-Brieuc" in saved
     # Opening the shared link restores the same view.
     goto(page, app_server, "/themes", city="saint-brieuc")
     assert "Not yet tagged with any of them: 1 of 3 projects." in main_text(page)

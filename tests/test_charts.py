@@ -126,7 +126,7 @@ def test_count_bars_shorten_labels_and_keep_full_names_on_hover(network):
 def test_count_bars_write_numbers_as_the_language_does():
     bars = _bars(stat_charts.count_bars(["Énergie", "Mobilité"], [1234, 5], axis_title="Projets", lang="fr"))
     assert [bar["label"]["formatter"] for bar in bars] == ["1\u202f234", "5"]
-    assert bars[0]["tooltip"]["formatter"] == "Énergie : 1\u202f234"
+    assert bars[0]["tooltip"]["formatter"] == "Énergie\nProjets : 1\u202f234"
     english = _bars(stat_charts.count_bars(["Energy"], [1234], axis_title="Projects", lang="en"))
     assert english[0]["label"]["formatter"] == "1,234"
 
@@ -155,7 +155,7 @@ def test_score_heatmap_leaves_a_city_with_itself_blank_and_writes_one_decimal():
     cells = chart.option["series"][0]["data"]
     assert sorted(tuple(cell["value"][:2]) for cell in cells) == [(0, 1), (1, 0)]  # no diagonal
     assert {cell["label"]["formatter"] for cell in cells} == {"4,9"}
-    assert cells[0]["tooltip"]["formatter"] in {"Malmö · Paris: 4,9", "Paris · Malmö: 4,9"}
+    assert cells[0]["tooltip"]["formatter"] in {"Malmö\nParis\nScore: 4,9", "Paris\nMalmö\nScore: 4,9"}
 
 
 def test_a_chart_for_the_room_has_no_text_smaller_than_16px():
@@ -167,11 +167,29 @@ def test_a_chart_for_the_room_has_no_text_smaller_than_16px():
     assert all(size >= 16 for size in sizes), sizes
 
 
+def test_a_tooltip_wraps_a_long_name_and_says_what_its_number_counts():
+    name = "Citizen participation and engagement for more sustainable lifestyles"
+    [bar] = _bars(stat_charts.count_bars([name], [1], axis_title="Number of projects", lang="en"))
+    lines = bar["tooltip"]["formatter"].split("\n")
+    assert " ".join(lines[:-1]) == name and all(len(line) <= stat_charts.TOOLTIP_LINE_CHARS for line in lines)
+    assert lines[-1] == "Number of projects: 1"
+
+
+def test_cell_numbers_stand_out_from_their_cell_along_the_whole_scale():
+    """Mid-scale blue (#6BAED6) takes dark text: white on it was 2.4:1."""
+    assert stat_charts._text_colour_on(0.5) == stat_charts.DARK_TEXT
+    assert stat_charts._text_colour_on(0.0) == stat_charts.DARK_TEXT and stat_charts._text_colour_on(1.0) == stat_charts.LIGHT_TEXT
+    for share in (i / 20 for i in range(21)):
+        cell = stat_charts._luminance(stat_charts._scale_colour(share))
+        text = stat_charts._luminance(stat_charts._text_colour_on(share))
+        assert (max(cell, text) + 0.05) / (min(cell, text) + 0.05) >= 4.5, share
+
+
 def test_bars_made_to_fit_a_height_get_thinner_not_smaller_text():
     labels = [f"Theme {n}" for n in range(8)]
     natural = stat_charts.count_bars(labels, range(8), axis_title="Cities", lang="en", room=True)
-    fitted = stat_charts.count_bars(labels, range(8), axis_title="Cities", lang="en", room=True, max_height=380)
-    assert natural.height > 380 >= fitted.height
+    fitted = stat_charts.count_bars(labels, range(8), axis_title="Cities", lang="en", room=True, max_height=420)
+    assert natural.height > 420 >= fitted.height
     assert fitted.option["series"][0]["barWidth"] < natural.option["series"][0]["barWidth"]
     assert fitted.option["yAxis"]["axisLabel"]["fontSize"] == natural.option["yAxis"]["axisLabel"]["fontSize"] == 17
 
@@ -186,7 +204,7 @@ def test_charts_draw_no_html_and_do_not_move():
         assert chart.option["animation"] is False
     # "{c}" would be replaced by the value and "{a|x}" drawn as a styled "x": both stay as written.
     bars = _bars(stat_charts.count_bars(["Cost {c} and {a|x}"], [2], axis_title="Projects", lang="en"))
-    assert bars[0]["tooltip"]["formatter"] == "Cost {\u200bc} and {\u200ba|x}: 2"
+    assert bars[0]["tooltip"]["formatter"] == "Cost {\u200bc} and {\u200ba|x}\nProjects: 2"
 
 
 @pytest.mark.parametrize(
