@@ -11,13 +11,13 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-import plotly.graph_objects as go
 from icalendar import Calendar
 from icalendar import Event as IcsEvent
 
 from afus.i18n import format_date, t
 from afus.network import Network
 from afus.slides import as_date, content_line
+from afus.stat_charts import FONT_FAMILY, EChart, base_option, inert, tooltip_text
 
 PRODID = "-//AFUS//Alliance pour le developpement urbain durable//EN"
 KIND_COLOURS = {
@@ -158,21 +158,21 @@ def events_ics(network: Network, base_url: str, today: dt.date, lang: str) -> by
     return cal.to_ical()
 
 
-def timeline_figure(views: list[EventView], lang: str, today: dt.date, *, height: int = 320) -> go.Figure:
-    """Dated events on a time axis, one row per kind, with host, participants and themes on hover."""
-    fig = go.Figure()
+def timeline_figure(views: list[EventView], lang: str, today: dt.date, *, height: int = 320) -> EChart:
+    """Dated events on a time axis, one row per kind, with host, participants and themes on hover; a dotted line at today."""
     dated = [v for v in views if v.start is not None]
     # A name is written towards the middle of the axis (right of an early event, left of a late
     # one): centred on an event at the axis' end, its first or last letters were cut off.
     ends = [v.start for v in dated] + [today]
-    middle = min(ends) + (max(ends) - min(ends)) / 2
-    for kind in KIND_COLOURS:
-        rows = [v for v in dated if v.kind == kind]
-        if not rows:
-            continue
-        label = t(f"event.{kind}", lang)
-        hover = []
-        for v in rows:
+    first, last = min(ends), max(ends)
+    middle = first + (last - first) / 2
+    margin = dt.timedelta(days=max(30, (last - first).days // 20))
+    kinds = [kind for kind in KIND_COLOURS if any(v.kind == kind for v in dated)]
+    labels = [t(f"event.{kind}", lang) for kind in kinds]
+    series = []
+    for row, kind in enumerate(kinds):
+        data = []
+        for v in (v for v in dated if v.kind == kind):
             details = [format_date(v.start, lang)]
             if v.host:
                 details.append(t("calendar.host", lang, city=v.host))
@@ -180,38 +180,56 @@ def timeline_figure(views: list[EventView], lang: str, today: dt.date, *, height
                 details.append(t("calendar.participants", lang, cities=", ".join(v.participants)))
             if v.themes:
                 details.append(t("calendar.themes", lang, themes=" · ".join(v.themes)))
-            hover.append("<br>".join(_plain(x) for x in [v.title, *details]))
-        fig.add_trace(
-            go.Scatter(
-                x=[v.start for v in rows],
-                y=[label] * len(rows),
-                mode="markers+text",
-                text=[_plain(_short(v.title)) for v in rows],
-                textposition=["top right" if v.start < middle else "top left" for v in rows],
-                hovertext=hover,
-                hoverinfo="text",
-                customdata=[v.slug for v in rows],
-                marker=dict(size=18, color=KIND_COLOURS[kind], symbol="diamond", line=dict(width=1, color="white")),
-                name=label,
+            data.append(
+                {
+                    "value": [v.start.isoformat(), row],
+                    "name": inert(v.title),
+                    "label": {"formatter": inert(_short(v.title)), "position": "right" if v.start < middle else "left"},
+                    "tooltip": {"formatter": tooltip_text(*(inert(x) for x in [v.title, *details]))},
+                }
             )
+        series.append(
+            {
+                "type": "scatter",
+                "name": labels[row],
+                "symbol": "diamond",
+                "symbolSize": 18,
+                "itemStyle": {"color": KIND_COLOURS[kind], "borderColor": "#FFFFFF", "borderWidth": 1},
+                "label": {"show": True, "fontSize": 16, "fontFamily": FONT_FAMILY, "distance": 8},
+                "data": data,
+            }
         )
-    fig.add_vline(x=today.isoformat(), line_dash="dot", line_color="#444444")
-    fig.update_layout(
-        height=height,
-        margin=dict(l=10, r=10, t=30, b=30),
-        showlegend=False,
-        font=dict(size=16),
-        xaxis=dict(type="date"),
-        yaxis=dict(automargin=True),
-    )
-    return fig
+    if series:  # today, as a dotted line across the rows
+        series[0]["markLine"] = {
+            "symbol": "none",
+            "silent": True,
+            "label": {"show": False},
+            "lineStyle": {"type": "dotted", "color": "#444444", "width": 1.5},
+            "data": [{"xAxis": today.isoformat()}],
+        }
+    option = {
+        **base_option(16),
+        "grid": {"left": 8, "right": 24, "top": 24, "bottom": 30, "containLabel": True},
+        "xAxis": {
+            "type": "time",
+            "min": (first - margin).isoformat(),
+            "max": (last + margin).isoformat(),
+            # Years only: ECharts would name months and days in English.
+            "axisLabel": {"formatter": "{yyyy}", "fontSize": 16, "fontFamily": FONT_FAMILY},
+            "minInterval": 365 * 24 * 3600 * 1000,
+            "splitLine": {"show": False},
+        },
+        "yAxis": {
+            "type": "category",
+            "data": labels,
+            "axisLabel": {"fontSize": 16, "fontFamily": FONT_FAMILY},
+            "axisTick": {"show": False},
+        },
+        "series": series,
+    }
+    return EChart(option, height=height)
 
 
 def _short(text: str, limit: int = 40) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _plain(text: str) -> str:
-    # Plotly renders a subset of HTML in text and hover labels: keep user text inert.
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

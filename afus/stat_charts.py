@@ -1,5 +1,7 @@
 """Counts and scores as charts: horizontal bars and heatmaps, as ECharts options (pure functions).
 
+The calendar's timeline (:mod:`afus.calendar`) is built on the same base.
+
 Drawn by Streamlit's own ECharts element (``ui.chart``). Unlike its plotly
 element, which draws a chart anew whenever its figure changes, it updates a
 keyed chart in place, so a filter that changes a chart's numbers costs little;
@@ -83,7 +85,8 @@ def _text_colour_on(share: float) -> str:
     return DARK_TEXT if on_dark >= on_light else LIGHT_TEXT
 
 
-def _common(text_size: int) -> dict:
+def base_option(text_size: int) -> dict:
+    """What every chart's option starts with: no animation, its text size and font, tooltips drawn as text."""
     return {
         # No entry or update animation: a presenter's slide and a filtered chart show at once.
         "animation": False,
@@ -126,7 +129,7 @@ def count_bars(
         bar = max(thinnest, min(bar, (max_height - axis_space) // len(labels) - size - 14))
     band = size + bar + 14  # a line of text, the bar, a gap
     option = {
-        **_common(size),
+        **base_option(size),
         "grid": {"left": 2, "right": 40, "top": 4, "bottom": size + 24},
         "xAxis": {
             "type": "value",
@@ -215,7 +218,7 @@ def _heatmap(
     names_height = int(max([len(c) for c in shown_columns] + [4]) * TEXT_SIZE * LABEL_CHAR_WIDTH * 0.87)
     row_names_width = int(max([len(r) for r in shown_rows] + [4]) * TEXT_SIZE * LABEL_CHAR_WIDTH)
     option = {
-        **_common(TEXT_SIZE),
+        **base_option(TEXT_SIZE),
         "grid": {"left": row_names_width + 12, "right": 100, "top": names_height + 12, "bottom": 10, "outerBoundsMode": "none"},
         "xAxis": {
             "type": "category",

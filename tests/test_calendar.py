@@ -130,26 +130,31 @@ def test_undated_events_are_listed_last_and_never_upcoming(engine):
 def test_timeline_puts_each_kind_on_its_own_row_with_details_on_hover(engine):
     _add_test_events(engine)
     views = event_views(load_network(engine), "en")
-    figure = timeline_figure(views, "en", dt.date(2026, 11, 21))
-    rows = {trace.name: trace for trace in figure.data}
-    assert set(rows) == {"Seminar", "Webinar", "Partnership"}
+    option = timeline_figure(views, "en", dt.date(2026, 11, 21)).option
+    rows = {series["name"]: series for series in option["series"]}
+    assert set(rows) == {"Seminar", "Webinar", "Partnership"} and option["yAxis"]["data"] == list(rows)
     seminar = rows["Seminar"]
-    assert sorted(str(x) for x in seminar.x) == ["2025-10-02", "2027-05-10"]
-    hover = " ".join(seminar.hovertext)
+    assert sorted(point["value"][0] for point in seminar["data"]) == ["2025-10-02", "2027-05-10"]
+    hover = " ".join(point["tooltip"]["formatter"] for point in seminar["data"]).replace("\n", " ")
     assert "Host: Malmö" in hover and "Participants: Saint-Brieuc, Umeå" in hover
     assert "Themes: Redesign of public spaces" in hover
     # Names run towards the middle, so the first and last events' names stay on the chart.
-    places = {str(x): p for trace in figure.data for x, p in zip(trace.x, trace.textposition, strict=True)}
-    assert places["2017-11-17"] == "top right" and places["2027-05-10"] == "top left"
+    places = {point["value"][0]: point["label"]["position"] for series in option["series"] for point in series["data"]}
+    assert places["2017-11-17"] == "right" and places["2027-05-10"] == "left"
+    # Today as a dotted line; years on the axis (ECharts would name months in English).
+    assert option["series"][0]["markLine"]["data"] == [{"xAxis": "2026-11-21"}]
+    assert option["xAxis"]["axisLabel"]["formatter"] == "{yyyy}"
 
 
 def test_timeline_shows_user_text_as_text(engine):
     seminar_data.add_event(engine, "webinar-markup", kind="webinar", title="<b>Gras</b> & <script>x</script>", start=dt.date(2027, 1, 1))
     views = event_views(load_network(engine), "fr")
-    figure = timeline_figure(views, "fr", dt.date(2026, 11, 21))
-    webinar = next(trace for trace in figure.data if trace.name == "Webinaire")
-    assert "<b>" not in webinar.text[0] and "&lt;b&gt;Gras&lt;/b&gt; &amp;" in webinar.text[0]
-    assert "<script>" not in " ".join(webinar.hovertext)
+    option = timeline_figure(views, "fr", dt.date(2026, 11, 21)).option
+    webinar = next(series for series in option["series"] if series["name"] == "Webinaire")
+    # Drawn as SVG text and a text tooltip (no HTML anywhere): the title is shown as written.
+    assert webinar["data"][0]["label"]["formatter"] == "<b>Gras</b> & <script>x</script>"
+    assert webinar["data"][0]["tooltip"]["formatter"].startswith("<b>Gras</b> & <script>x</script>")
+    assert option["tooltip"]["renderMode"] == "richText"
 
 
 def test_event_path_is_the_seminar_calendar_address():

@@ -149,7 +149,7 @@ def test_calendar_view_lists_events_with_host_participants_and_outcomes(engine):
     assert "Participants : Borås, Grenoble" in text
     assert "Trois binômes formés." in text
     assert "Signature du Partenariat stratégique franco-suédois" in text
-    assert len(at.get("plotly_chart")) == 1  # the timeline
+    assert len(at.get("echarts_chart")) == 1 and not at.get("plotly_chart")  # the timeline, no map
 
 
 def test_calendar_event_address_shows_that_event_and_unknown_ones_are_reported(engine):
