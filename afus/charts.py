@@ -2,8 +2,8 @@
 
 Render every figure with ``st.plotly_chart(fig, config=PLOTLY_CONFIG)`` (``ui.chart``
 does): the config points plotly at the base maps served by the app itself
-(``static/topojson/``), so maps draw with no internet access. Bars and heatmaps
-are :mod:`afus.stat_charts`'s.
+(``static/topojson/``), so maps draw with no internet access. Every other chart
+(bars, heatmaps, the calendar's timeline) is an ECharts option: :mod:`afus.stat_charts`.
 """
 
 from __future__ import annotations

@@ -289,7 +289,7 @@ def not_found(message: str, back_page: str, back_label: str) -> None:
 def chart(figure, caption: str, data, *, key: str | None = None) -> None:  # noqa: ANN001
     """A chart with its text alternative: a caption and its data as a table.
 
-    ``figure`` is an :class:`afus.stat_charts.EChart` (bars, heatmaps: updated
+    ``figure`` is an :class:`afus.stat_charts.EChart` (bars, heatmaps, the timeline: updated
     in place when a filter changes them; give it a ``key``) or a plotly figure
     (maps, drawn with :data:`afus.charts.PLOTLY_CONFIG`: offline base maps).
     ``data`` is a DataFrame with localized column names.
