@@ -41,12 +41,11 @@ ECHARTS_FADED_TEXT = "#808495"
 # The figures say TEXT_COLOUR (dark, for contrast on white), which the dark
 # theme would draw on a dark page. The page's theme is known in the browser
 # only (Streamlit sets ``color-scheme`` on the app), so the text outside the
-# plot area follows it there: ``light-dark()`` picks by the inherited colour
+# map (its legend) follows it there: ``light-dark()`` picks by the inherited colour
 # scheme, and ``!important`` wins over plotly's inline ``fill``. City names
 # on a map stay dark: they sit on the light land and sea. Static CSS, no user text.
 THEMED_TEXT_CSS = f"""<style>
-.stPlotlyChart :is(.xtick, .ytick, .cbaxis, .colorbar) text,
-.stPlotlyChart :is(.xtitle, .ytitle, .legendtext, .bartext, .cbtitle text) {{
+.stPlotlyChart .legendtext {{
   fill: light-dark({TEXT_COLOUR}, {LIGHT_TEXT_COLOUR}) !important;
 }}
 .stPlotlyChart .legend .bg {{ fill: light-dark(rgba(255, 255, 255, 0.85), rgba(14, 17, 23, 0.85)) !important; }}
