@@ -2,11 +2,10 @@
 
 The calendar's timeline (:mod:`afus.calendar`) is built on the same base.
 
-Drawn by Streamlit's own ECharts element (``ui.chart``). Unlike its plotly
-element, which draws a chart anew whenever its figure changes, it updates a
-keyed chart in place, so a filter that changes a chart's numbers costs little;
-and its library is a quarter of plotly's size to load. Maps stay with plotly
-(:mod:`afus.charts`), which draws them over the app's own base maps.
+Drawn by Streamlit's own ECharts element (``ui.chart``), like the maps
+(:mod:`afus.maps`): a keyed chart is updated in place when a filter changes
+it, so a changed chart costs little (plotly's element, which the app used
+before, draws a chart anew), and its library is a quarter of plotly's size.
 
 Every number the chart shows is written here as the language writes it
 (``lang``): ECharts would write ``1,234`` and ``4.9`` for everyone. Text is

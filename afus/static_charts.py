@@ -2,89 +2,28 @@
 
 matplotlib's object API (no pyplot: no global state, safe in Streamlit's
 threads) on the Agg renderer. The map's country outlines come from the
-same base-map file the app serves to plotly (``static/topojson/``), so the
-deck and the screen show one geography. Colours are :mod:`afus.charts`'s.
+same base-map file as the page maps (:mod:`afus.base_map`), so the deck and
+the screen show one geography. Colours are :mod:`afus.charts`'s.
 """
 
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.collections import PolyCollection
 
-from afus.charts import COUNTRY_COLOURS, NETWORK_LAT_RANGE, NETWORK_LON_RANGE, OTHER_COLOUR, label_positions, short_label
+from afus.base_map import NETWORK_LAT_RANGE, NETWORK_LON_RANGE, visible_rings
+from afus.charts import BORDER, COUNTRY_COLOURS, LAND, OCEAN, OTHER_COLOUR, label_positions, short_label
 from afus.i18n import t
 
-ROOT = Path(__file__).resolve().parent.parent
-BASE_MAP = ROOT / "static" / "topojson" / "europe_50m.json"
-LAND = "#EEF0EA"
-OCEAN = "#DCEBF5"
-BORDER = "#8C8C8C"
 MAP_ASPECT = 1.6
 OFFER_COLOUR = "#1F5F8B"
 SEEK_COLOUR = "#E69F00"
-
-
-def _decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
-    """TopoJSON arcs (quantised, delta-encoded) as lists of (lon, lat)."""
-    scale_x, scale_y = topology["transform"]["scale"]
-    shift_x, shift_y = topology["transform"]["translate"]
-    arcs = []
-    for arc in topology["arcs"]:
-        x = y = 0
-        points = []
-        for dx, dy in arc:
-            x += dx
-            y += dy
-            points.append((x * scale_x + shift_x, y * scale_y + shift_y))
-        arcs.append(points)
-    return arcs
-
-
-def _ring(arcs: list[list[tuple[float, float]]], indices: Sequence[int]) -> list[tuple[float, float]]:
-    points: list[tuple[float, float]] = []
-    for index in indices:
-        arc = arcs[index] if index >= 0 else list(reversed(arcs[~index]))
-        points.extend(arc if not points else arc[1:])
-    return points
-
-
-@lru_cache(maxsize=1)
-def country_outlines(path: Path = BASE_MAP) -> tuple[tuple[tuple[float, float], ...], ...]:
-    """Every country's outer rings as (lon, lat) point tuples; empty when the base map is missing."""
-    if not path.exists():
-        return ()
-    topology = json.loads(path.read_text(encoding="utf-8"))
-    arcs = _decode_arcs(topology)
-    rings = []
-    for geometry in topology["objects"]["countries"]["geometries"]:
-        polygons = geometry.get("arcs") or []
-        if geometry.get("type") == "Polygon":
-            polygons = [polygons]
-        for polygon in polygons:
-            if polygon:
-                rings.append(tuple(_ring(arcs, polygon[0])))
-    return tuple(rings)
-
-
-@lru_cache(maxsize=1)
-def _visible_rings() -> list[tuple[tuple[float, float], ...]]:
-    """The country rings that reach into the network's frame (others are never seen)."""
-    (lon0, lon1), (lat0, lat1) = NETWORK_LON_RANGE, NETWORK_LAT_RANGE
-    visible = []
-    for ring in country_outlines():
-        lons = [p[0] for p in ring]
-        lats = [p[1] for p in ring]
-        if max(lons) >= lon0 and min(lons) <= lon1 and max(lats) >= lat0 and min(lats) <= lat1:
-            visible.append(ring)
-    return visible
 
 
 def map_size(height: float) -> tuple[float, float]:
@@ -115,7 +54,7 @@ def _base_map_pixels(size: tuple[float, float]):  # noqa: ANN202 (numpy array)
     ax.set_facecolor(OCEAN)
     # One collection (not a patch per country): drawn in a fraction of the time.
     ax.add_collection(
-        PolyCollection(_visible_rings(), closed=True, facecolors=LAND, edgecolors=BORDER, linewidths=0.6),
+        PolyCollection(visible_rings(), closed=True, facecolors=LAND, edgecolors=BORDER, linewidths=0.6),
         autolim=False,
     )
     ax.set_xlim(*NETWORK_LON_RANGE)
@@ -137,7 +76,7 @@ def _png(fig: Figure, dpi: int = 120) -> bytes:
     return buffer.getvalue()
 
 
-# Offset (points), horizontal and vertical alignment of a name for each plotly text position.
+# Offset (points), horizontal and vertical alignment of a name for each place of ``afus.charts.LABEL_PLACES``.
 LABEL_OFFSETS = {
     "top center": ((0, 6), "center", "bottom"),
     "bottom center": ((0, -6), "center", "top"),

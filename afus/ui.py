@@ -289,21 +289,12 @@ def not_found(message: str, back_page: str, back_label: str) -> None:
 def chart(figure, caption: str, data, *, key: str | None = None) -> None:  # noqa: ANN001
     """A chart with its text alternative: a caption and its data as a table.
 
-    ``figure`` is an :class:`afus.stat_charts.EChart` (bars, heatmaps, the timeline: updated
-    in place when a filter changes them; give it a ``key``) or a plotly figure
-    (maps, drawn with :data:`afus.charts.PLOTLY_CONFIG`: offline base maps).
-    ``data`` is a DataFrame with localized column names.
+    ``figure`` is an :class:`afus.stat_charts.EChart` (maps, bars, heatmaps,
+    the timeline); give it a ``key`` and a filter that changes it updates it
+    in place. ``data`` is a DataFrame with localized column names.
     """
-    from afus.charts import PLOTLY_CONFIG, SEPARATORS
-    from afus.stat_charts import EChart
-
-    if isinstance(figure, EChart):
-        # SVG, not canvas: its text is text (read by the browser's tools, checked for contrast).
-        st.echarts_chart(figure.option, height=figure.height, key=key, renderer="svg", alt=caption)
-    else:
-        # Cached figures are kept per language, so this sets the value they already have after a first run.
-        figure.update_layout(separators=SEPARATORS[lang()])
-        st.plotly_chart(figure, config=PLOTLY_CONFIG, key=key, on_select="ignore", alt=caption)
+    # SVG, not canvas: its text is text (read by the browser's tools, checked for contrast).
+    st.echarts_chart(figure.option, height=figure.height, key=key, renderer="svg", alt=caption)
     st.caption(escape_markdown(caption))
     with st.expander(tr("browse.chart_data")):
         table(data)

@@ -9,17 +9,15 @@ ready times, a minimal page with the same kind of filter
 (``minimal_page.py``) for interactions. Targets (issue 6): ready <= 1.3x the
 floor at seed scale, <= 1.6x at large scale; interaction <= 1.5x; server
 run < 300 ms at large scale. ``misses`` lists what is over. A second
-floor, the empty page with one plotly chart (``chart_page.py``), shows
-what a plotly chart alone adds in this framework (the app draws its maps
-with plotly, its bars and heatmaps with Streamlit's lighter ECharts element,
-``afus.stat_charts``): every page's
-``ratio_to_chart_page`` is against it (for information; the targets stay
-against the empty page). Interactions have the same second floor: the
-minimal page whose result also redraws one plotly chart
-(``minimal_page.py?chart=1``). Each page is timed twice per visit: "ready"
+floor, the empty page with one chart (``chart_page.py``, Streamlit's
+ECharts element, with which the app draws every chart and map), shows what
+a chart alone adds in this framework: every page's ``ratio_to_chart_page``
+is against it (for information; the targets stay against the empty page).
+Interactions have the same second floor: the minimal page whose result
+also updates one chart (``minimal_page.py?chart=1``). Each page is timed twice per visit: "ready"
 (the script has finished and the first element shows) and "complete" (no
 grey placeholder left and every chart drawn, ``harness.COMPLETE_JS``).
-Streamlit loads most element kinds and plotly as separate modules, so a
+Streamlit loads most element kinds and the chart library as separate modules, so a
 page is ready well before it is complete; ``complete`` has the same
 ratios, and ``misses`` holds both against the same targets. Server runs also
 give ``cpu_median_ms``, the process's CPU time per warm run: on a busy
@@ -140,34 +138,67 @@ def _short_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {first[:200]}"
 
 
-def interaction_ms(browser, url: str, spec: Interaction, reps: int) -> Samples:  # noqa: ANN001
-    """Time from committing a change in ``spec``'s widget to the rerun having finished, ``reps`` times."""
-    context = browser.new_context()
-    samples = Samples()
+class Interacting:
+    """One page open in its own browser context, where ``spec``'s widget is changed once per :meth:`change`."""
+
+    def __init__(self, browser, url: str, spec: Interaction) -> None:  # noqa: ANN001
+        self.spec = spec
+        self.context = browser.new_context()
+        self.page = self.context.new_page()
+        self.page.goto(url, wait_until="commit")
+        harness.wait_ready(self.page)
+        self.box = self.page.locator(f".st-key-{spec.key} input").first
+        self.changes = 0
+
+    def change(self) -> float:
+        """Milliseconds from committing the next of ``spec.values`` to the rerun having finished."""
+        page, box, spec = self.page, self.box, self.spec
+        # A user changes a filter on a drawn page. An element whose module is
+        # still loading (a chart) redraws the page when it arrives and closes
+        # an open option list under the click (the /themes city timed out so).
+        harness.wait_complete(page)
+        value = spec.values[self.changes % 2]
+        self.changes += 1
+        box.click(timeout=WIDGET_TIMEOUT_MS)
+        box.fill(value, timeout=WIDGET_TIMEOUT_MS)
+        # The previous rerun may redraw the widget under the typing: Enter only once it holds the value.
+        box.evaluate("(el, v) => el.value === v || Promise.reject(new Error('value lost'))", value)
+        if spec.kind == "select":  # choose the first option the typed text narrowed the list to
+            option = page.locator('[role="option"]').filter(has_text=re.compile(re.escape(value), re.I)).first
+            option.wait_for(timeout=WIDGET_TIMEOUT_MS)
+            return harness.time_rerun(page, option.click, ignore=f".st-key-{spec.key}")
+        return harness.time_rerun(page, lambda: page.keyboard.press("Enter"), ignore=f".st-key-{spec.key}")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def interaction_times(browser, runs: dict[str, tuple[str, Interaction]], reps: int) -> tuple[dict[str, Samples], dict[str, str]]:  # noqa: ANN001
+    """``reps`` changes on each of ``runs`` (name: URL and interaction), round after round; and what failed, by name.
+
+    Every page stays open in its own context, and each round changes each
+    page once: a slow spell on the machine falls on floors and pages alike.
+    """
+    open_runs: dict[str, Interacting] = {}
+    failed: dict[str, str] = {}
+    samples = {name: Samples() for name in runs}
     try:
-        page = context.new_page()
-        page.goto(url, wait_until="commit")
-        harness.wait_ready(page)
-        box = page.locator(f".st-key-{spec.key} input").first
-        for n in range(reps):
-            # A user changes a filter on a drawn page. An element whose module is
-            # still loading (a chart) redraws the page when it arrives and closes
-            # an open option list under the click (the /themes city timed out so).
-            harness.wait_complete(page)
-            value = spec.values[n % 2]
-            box.click(timeout=WIDGET_TIMEOUT_MS)
-            box.fill(value, timeout=WIDGET_TIMEOUT_MS)
-            # The previous rerun may redraw the widget under the typing: Enter only once it holds the value.
-            box.evaluate("(el, v) => el.value === v || Promise.reject(new Error('value lost'))", value)
-            if spec.kind == "select":  # choose the first option the typed text narrowed the list to
-                option = page.locator('[role="option"]').filter(has_text=re.compile(re.escape(value), re.I)).first
-                option.wait_for(timeout=WIDGET_TIMEOUT_MS)
-                samples.add(harness.time_rerun(page, option.click, ignore=f".st-key-{spec.key}"))
-            else:
-                samples.add(harness.time_rerun(page, lambda: page.keyboard.press("Enter"), ignore=f".st-key-{spec.key}"))
+        for name, (url, spec) in runs.items():
+            try:
+                open_runs[name] = Interacting(browser, url, spec)
+            except Exception as exc:  # a page without that widget: reported, not fatal
+                failed[name] = _short_error(exc)
+        for _ in range(reps):
+            for name, run in list(open_runs.items()):
+                try:
+                    samples[name].add(run.change())
+                except Exception as exc:
+                    failed[name] = _short_error(exc)
+                    open_runs.pop(name).close()
     finally:
-        context.close()
-    return samples
+        for run in open_runs.values():
+            run.close()
+    return {name: s for name, s in samples.items() if name not in failed}, failed
 
 
 def browser_times(app_url: str, empty_url: str, minimal_url: str, chart_url: str, reps: int, browser, quick: bool = False) -> dict:  # noqa: ANN001
@@ -217,28 +248,30 @@ def browser_times(app_url: str, empty_url: str, minimal_url: str, chart_url: str
         }
     kinds = sorted({spec.kind for spec in interaction_list(quick)})
     # Two floors per kind of change: the minimal page, and the same page whose
-    # result includes one plotly chart (``?chart=1``): a chart redrawn costs
-    # the browser more than the whole minimal page's change.
-    floors: dict[str, dict[str, Samples]] = {"minimal": {}, "chart": {}}
+    # result includes one chart (``?chart=1``): a chart updated costs the
+    # browser more than the rest of the minimal page's change.
+    runs = {}
+    for kind in kinds:
+        runs[("minimal", kind)] = (minimal_url, FLOOR_INTERACTIONS[kind])
+        runs[("chart", kind)] = (f"{minimal_url}/?chart=1", FLOOR_INTERACTIONS[kind])
+    for spec in interaction_list(quick):
+        runs[f"/{spec.url_path} ({spec.key})"] = (f"{app_url}/{spec.url_path}", spec)
+    timed_runs, failed = interaction_times(browser, runs, reps)
     out["floor_minimal_page"], out["floor_minimal_chart_page"] = {}, {}
-    for name, url, entry in (("minimal", minimal_url, out["floor_minimal_page"]), ("chart", f"{minimal_url}/?chart=1", out["floor_minimal_chart_page"])):
+    for name, entry in (("minimal", out["floor_minimal_page"]), ("chart", out["floor_minimal_chart_page"])):
         for kind in kinds:
-            try:
-                floors[name][kind] = interaction_ms(browser, url, FLOOR_INTERACTIONS[kind], reps)
-                entry[kind] = floors[name][kind].summary()
-            except Exception as exc:  # without its floor an interaction gets no ratio, but is still timed
-                entry[kind] = {"error": _short_error(exc)}
-    for kind, chart_floor in floors["chart"].items():
-        if kind in floors["minimal"]:
-            out["floor_minimal_chart_page"][kind]["ratio"] = ratio(chart_floor.median, floors["minimal"][kind].median)
+            # Without its floor an interaction gets no ratio, but is still timed.
+            entry[kind] = timed_runs[(name, kind)].summary() if (name, kind) in timed_runs else {"error": failed[(name, kind)]}
+    for kind in kinds:
+        if ("chart", kind) in timed_runs and ("minimal", kind) in timed_runs:
+            out["floor_minimal_chart_page"][kind]["ratio"] = ratio(timed_runs[("chart", kind)].median, timed_runs[("minimal", kind)].median)
     for spec in interaction_list(quick):
         label = f"/{spec.url_path} ({spec.key})"
-        try:
-            samples = interaction_ms(browser, f"{app_url}/{spec.url_path}", spec, reps)
-        except Exception as exc:  # a page without that widget: reported, not fatal
-            out["interactions"][label] = {"error": _short_error(exc)}
+        if label in failed:
+            out["interactions"][label] = {"error": failed[label]}
             continue
-        floor, chart_floor = floors["minimal"].get(spec.kind), floors["chart"].get(spec.kind)
+        samples = timed_runs[label]
+        floor, chart_floor = timed_runs.get(("minimal", spec.kind)), timed_runs.get(("chart", spec.kind))
         out["interactions"][label] = {
             **samples.summary(),
             "ratio": ratio(samples.median, floor.median) if floor else None,

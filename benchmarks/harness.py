@@ -43,11 +43,10 @@ READY_JS = """() => {
 
 # "Complete": ready, and nothing left to draw. Streamlit loads most element
 # kinds (links, metrics, inputs, tables, charts) as separate script modules
-# and shows a grey placeholder (stSkeleton) until each has loaded; a plotly
-# chart is drawn once its library has loaded and run. A page is complete when
-# no placeholder remains and every chart (plotly map, ECharts bars) has its SVG.
+# and shows a grey placeholder (stSkeleton) until each has loaded; a chart
+# is drawn once its library has loaded and run. A page is complete when no
+# placeholder remains and every chart (ECharts: maps, bars) has its SVG.
 COMPLETE_JS = """() => !document.querySelector('[data-testid="stSkeleton"]')
-  && [...document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')].every(p => p.querySelector('.main-svg'))
   && [...document.querySelectorAll('[data-testid="stMain"] .stEChartsChart')].every(c => c.matches('[_echarts_instance_]') && c.querySelector('svg path'))"""
 
 # Remember whether the script ran since this was installed (set before an action),

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from afus import browse, charts, ui
+from afus import browse, maps, ui
 from afus.i18n import format_number
 
 # Pages rerun on every click: long lists are cut, with a link to the full list.
@@ -65,7 +65,7 @@ def show_profile(profile: browse.CityProfile) -> None:
         ui.chart(
             ui.per_version(
                 ("cities.map", lang, city["slug"]),
-                lambda: charts.member_map(network.cities, country_labels, focus_slug=city["slug"], height=420),
+                lambda: maps.member_map(network.cities, country_labels, focus_slug=city["slug"], height=420),
             ),
             ui.tr("browse.profile.map_caption", city=name, country=country),
             pd.DataFrame(

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from afus import browse, charts, history, stat_charts, ui
+from afus import browse, history, maps, stat_charts, ui
 from afus.i18n import format_date, format_number
 
 lang = ui.lang()
@@ -33,7 +33,7 @@ metric_cols[3].metric(ui.tr("browse.metric.events"), format_number(len(network.e
 st.header(ui.tr("browse.overview.map"))
 per_country = ui.per_version(("overview.by_country",), lambda: browse.counts_by_country(network).set_index("country"))
 ui.chart(
-    ui.per_version(("overview.map", lang), lambda: charts.member_map(network.cities, country_labels)),
+    ui.per_version(("overview.map", lang), lambda: maps.member_map(network.cities, country_labels)),
     ui.tr(
         "browse.map_caption",
         n=len(network.cities),

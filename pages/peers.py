@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from afus import matching, peer_view, ui
-from afus.charts import peer_network_map
+from afus.maps import peer_network_map
 from afus.stat_charts import score_heatmap
 from afus.i18n import format_number
 from afus.matching import MatchInputs, Names

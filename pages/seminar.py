@@ -15,7 +15,7 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from afus import calendar, charts, stat_charts, ui
+from afus import calendar, maps, stat_charts, ui
 from afus import slides as slides_mod
 from afus.i18n import format_date, format_number
 from afus.slides import Slide
@@ -86,8 +86,15 @@ def show_map(slide: Slide) -> None:
     elif slide.kind in ("city", "project") and slide.city_ids:
         focus = cities[cities["id"] == slide.city_ids[0]]["slug"].iloc[0]
     # The ten members' names fit this small map side by side at 15 px; a pair's two names take 18.
-    figure = charts.member_map(cities, country_labels, focus_slug=focus, height=MAP_HEIGHT, label_size=18 if len(cities) <= 4 else 15)
-    charts.for_the_room(figure)
+    # The legend above the map is within MAP_HEIGHT: the slide fits a 1280 × 720 screen.
+    figure = maps.member_map(
+        cities,
+        country_labels,
+        focus_slug=focus,
+        height=MAP_HEIGHT - maps.LEGEND_BAND,
+        label_size=18 if len(cities) <= 4 else 15,
+        text_size=stat_charts.ROOM_TEXT_SIZE,
+    )
     names = cities.sort_values("name")
     data = pd.DataFrame(
         {

@@ -68,8 +68,27 @@ def tables(node) -> list[pd.DataFrame]:  # noqa: ANN001 - an AppTest or one of i
 
 
 def stat_charts(at) -> dict[str, dict]:  # noqa: ANN001 - an AppTest
-    """The bar charts and heatmaps on the page (ECharts options), by their accessible description."""
+    """The bar charts, heatmaps and timelines on the page (ECharts options), by their accessible description."""
+    return {alt: option for alt, option in _echarts(at).items() if "baseOption" not in option}
+
+
+def map_charts(at) -> dict[str, dict]:  # noqa: ANN001 - an AppTest
+    """The maps on the page (ECharts options: a base option and narrow-screen rules), by their accessible description."""
+    return {alt: option for alt, option in _echarts(at).items() if "baseOption" in option}
+
+
+def _echarts(at) -> dict[str, dict]:  # noqa: ANN001 - an AppTest
     return {el.proto.alt: json.loads(el.proto.spec) for el in at.get("echarts_chart")}
+
+
+def map_cities(option: dict) -> dict[str, dict]:
+    """A map's cities by name: ``country`` (its legend name), ``size`` (marker pixels), ``faded``."""
+    return {
+        item["name"]: {"country": series["name"], "size": item["symbolSize"], "faded": item["itemStyle"]["opacity"] < 1}
+        for series in option["baseOption"]["series"]
+        if series["type"] == "scatter"
+        for item in series["data"]
+    }
 
 
 def bar_values(option: dict) -> list:

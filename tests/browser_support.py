@@ -313,6 +313,40 @@ def wait_until_drawn(page: Page) -> None:
     harness.wait_complete(page, APP_TIMEOUT_MS)
 
 
+# Each map on the page as drawn (an ECharts chart with land): land shapes
+# and sea drawn, markers (country-coloured shapes less one legend icon per
+# country), the city names on the map and the legend's words.
+MAP_STATES_JS = """() => [...document.querySelectorAll("[data-testid='stMain'] .stEChartsChart")]
+  .filter(chart => chart.querySelector('svg path[fill="%(land)s"]'))
+  .map(chart => {
+    const svg = chart.querySelector("svg");
+    const texts = [...svg.querySelectorAll("text")];
+    const legend = texts.filter(t => t.getAttribute("fill") !== "%(label)s").map(t => t.textContent);
+    const coloured = %(countries)s.map(c => svg.querySelectorAll(`path[fill="${c}"]`).length).filter(n => n > 0);
+    return {
+      land: svg.querySelectorAll('path[fill="%(land)s"]').length,
+      sea: svg.querySelectorAll('path[fill="%(sea)s"]').length,
+      markers: coloured.reduce((sum, n) => sum + n - 1, 0),
+      labels: texts.filter(t => t.getAttribute("fill") === "%(label)s").map(t => t.textContent),
+      legend,
+    };
+  })"""
+
+
+def map_states(page: Page) -> list[dict]:
+    """Each map on the page once its base map is drawn (:data:`MAP_STATES_JS`)."""
+    from afus import charts
+
+    script = MAP_STATES_JS % {
+        "land": charts.LAND,
+        "sea": charts.OCEAN,
+        "label": charts.MAP_TEXT_COLOUR,
+        "countries": str(list(charts.COUNTRY_COLOURS.values())).replace("'", '"'),
+    }
+    page.wait_for_function(f"() => ({script})().length > 0", timeout=APP_TIMEOUT_MS)
+    return page.evaluate(script)
+
+
 def choose(page: Page, key: str, option: str, *, typed: str | None = None, close: bool = False) -> None:
     """Pick ``option`` in the select box or multiselect created with ``key``, as a user does.
 
@@ -479,9 +513,6 @@ def browser(_playwright: Playwright) -> Iterator[Browser]:
         chromium.close()
 
 
-PLOTLY_TEARDOWN = "Cannot read properties of undefined (reading '_scrollZoom')"
-
-
 def new_context(browser: Browser, **options: Any) -> BrowserContext:
     """A browser context whose pages report their websocket traffic to :func:`wait_for_app`."""
     context = browser.new_context(**options)
@@ -532,14 +563,7 @@ def page(_shared_context: BrowserContext) -> Iterator[Page]:
     new_page = _shared_context.new_page()
     new_page.blocked_requests = record_outside_requests(new_page)  # type: ignore[attr-defined]
     errors: list[str] = []
-
-    def _record(exc: Exception) -> None:
-        # plotly.js throws this when Streamlit removes a chart (a rerun, a
-        # language switch) while it is still drawing; nothing the user sees.
-        if str(exc) != PLOTLY_TEARDOWN:
-            errors.append(str(exc))
-
-    new_page.on("pageerror", _record)
+    new_page.on("pageerror", lambda exc: errors.append(str(exc)))
     new_page.page_errors = errors  # type: ignore[attr-defined]
     try:
         yield new_page

@@ -50,13 +50,13 @@ def test_minimal_page_draws_a_chart_that_follows_the_filter_only_when_asked() ->
     from streamlit.testing.v1 import AppTest
 
     plain = AppTest.from_file(str(ROOT / "benchmarks" / "minimal_page.py")).run()
-    assert not plain.get("plotly_chart")
+    assert not plain.get("echarts_chart")
     charted = AppTest.from_file(str(ROOT / "benchmarks" / "minimal_page.py"))
     charted.query_params["chart"] = "1"
     charted.run()
-    before = charted.get("plotly_chart")[0].proto.spec
+    before = charted.get("echarts_chart")[0].proto.spec
     charted.selectbox(key="group").select("odd").run()
-    assert charted.get("plotly_chart")[0].proto.spec != before
+    assert charted.get("echarts_chart")[0].proto.spec != before
 
 
 def _bench_json(script: str, *args: str) -> dict:

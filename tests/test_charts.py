@@ -1,9 +1,6 @@
-"""Chart builders: pure functions from frames to plotly figures, and the offline base map."""
+"""Chart builders: bars and heatmaps as ECharts options, and where map names go (pure functions)."""
 
 from __future__ import annotations
-
-import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -12,8 +9,6 @@ from afus import browse, charts, db, stat_charts
 from afus.network import load_network
 from tests import stores
 
-ROOT = Path(__file__).resolve().parent.parent
-LABELS = {"FR": "France", "SE": "Sweden"}
 
 
 @pytest.fixture(scope="module")
@@ -26,61 +21,7 @@ def network(tmp_path_factory):
     return snapshot
 
 
-def test_plotly_config_points_at_the_app_own_base_maps():
-    assert charts.PLOTLY_CONFIG["topojsonURL"] == "/app/static/topojson/"
-    assert charts.PLOTLY_CONFIG["displaylogo"] is False
-    # plotly asks for "<scope>_<resolution>m.json": the map uses europe at 50 m.
-    topology = json.loads((ROOT / "static" / "topojson" / "europe_50m.json").read_text(encoding="utf-8"))
-    assert topology["type"] == "Topology"
-    countries = {g.get("id") for g in topology["objects"]["countries"]["geometries"]}
-    assert {"FRA", "SWE"} <= countries
-
-
-def test_member_map_one_trace_per_country(network):
-    fig = charts.member_map(network.cities, LABELS)
-    assert [t.name for t in fig.data] == ["France", "Sweden"]
-    france, sweden = fig.data
-    assert sorted(france.text) == ["Grenoble", "La Rochelle", "Paris", "Saint-Brieuc", "Strasbourg"]
-    assert sorted(sweden.text) == ["Borås", "Gothenburg", "Linköping", "Malmö", "Umeå"]
-    assert france.marker.color == charts.COUNTRY_COLOURS["FR"]
-    assert sweden.marker.color == charts.COUNTRY_COLOURS["SE"]
-    assert france.marker.color != sweden.marker.color
-    assert "France" in france.hovertemplate
-
-
-def test_member_map_frames_france_and_sweden_offline(network):
-    fig = charts.member_map(network.cities, LABELS)
-    geo = fig.layout.geo
-    assert (geo.scope, geo.resolution) == ("europe", 50)
-    lat_min, lat_max = geo.lataxis.range
-    lon_min, lon_max = geo.lonaxis.range
-    for trace in fig.data:
-        assert all(lat_min < lat < lat_max for lat in trace.lat)
-        assert all(lon_min < lon < lon_max for lon in trace.lon)
-    # Coordinates are the gazetteer's, e.g. Umeå far north, Saint-Brieuc far west.
-    sweden = fig.data[1]
-    umea = dict(zip(sweden.text, sweden.lat))["Umeå"]
-    assert umea == pytest.approx(63.83, abs=0.05)
-
-
-def test_member_map_focus_enlarges_one_city(network):
-    fig = charts.member_map(network.cities, LABELS, focus_slug="malmo")
-    sweden = fig.data[1]
-    sizes = dict(zip(sweden.customdata, sweden.marker.size))
-    opacity = dict(zip(sweden.customdata, sweden.marker.opacity))
-    assert sizes["malmo"] > sizes["umea"]
-    assert opacity["malmo"] == 1.0 and opacity["umea"] < 1.0
-
-
-def test_member_map_skips_cities_without_coordinates():
-    cities = pd.DataFrame(
-        {"slug": ["a", "b"], "name": ["A", "B"], "country": ["FR", "FR"], "latitude": [48.0, None], "longitude": [2.0, None]}
-    )
-    fig = charts.member_map(cities, LABELS)
-    assert list(fig.data[0].text) == ["A"]
-
-
-@pytest.mark.parametrize(("height", "font_size"), [(520, 13), (420, 13), (340, 15)])  # overview, city profile, slide
+@pytest.mark.parametrize(("height", "font_size"), [(520, 13), (420, 13), (306, 15)])  # overview, city profile, slide (less its legend)
 def test_member_names_neither_overlap_nor_cover_a_marker_nor_leave_the_map(network, height, font_size):
     cities = network.cities
     layout = charts.label_layout(
@@ -97,13 +38,6 @@ def test_member_names_neither_overlap_nor_cover_a_marker_nor_leave_the_map(netwo
     # Gothenburg and Borås, 1° apart, get different sides.
     places = dict(zip(cities["slug"], layout.positions, strict=True))
     assert places["gothenburg"] != places["boras"]
-
-
-def test_the_map_uses_the_names_places(network):
-    fig = charts.member_map(network.cities, LABELS, height=340, label_size=15)
-    shown = {name: place for trace in fig.data for name, place in zip(trace.text, trace.textposition, strict=True)}
-    assert shown["Umeå"] == "top center" and len(set(shown.values())) > 2
-    assert {trace.textfont.size for trace in fig.data} == {15}
 
 
 def _bars(chart):
@@ -217,21 +151,6 @@ def test_charts_draw_no_html_and_do_not_move():
 )
 def test_short_label(text, expected):
     assert charts.short_label(text) == expected
-
-
-def test_a_crowded_map_keeps_names_for_hover_only():
-    many = pd.DataFrame(
-        {
-            "slug": [f"c{i}" for i in range(60)],
-            "name": [f"City {i}" for i in range(60)],
-            "country": ["FR"] * 30 + ["SE"] * 30,
-            "latitude": [45 + i * 0.2 for i in range(60)],
-            "longitude": [2 + i * 0.2 for i in range(60)],
-        }
-    )
-    fig = charts.member_map(many, LABELS)
-    assert [t.mode for t in fig.data] == ["markers", "markers"]
-    assert len(fig.data[0].text) == 30  # names still there for the hover
 
 
 def test_the_deck_maps_place_names_as_the_page_maps_do():

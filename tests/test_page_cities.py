@@ -8,7 +8,7 @@ from sqlalchemy import update
 from afus import db
 from afus.models import City
 from afus.ui import escape_markdown
-from tests.apptest import all_text, as_read, run_page
+from tests.apptest import all_text, as_read, map_charts, map_cities, run_page
 
 PAGE = "pages/cities.py"
 
@@ -106,16 +106,12 @@ def test_profile_in_english_notes_the_untranslated_text(engine):
 
 
 def test_profile_map_focuses_the_city(engine):
-    import json
-
     at = run_page(PAGE, city="umea", lang="sv")
-    chart = at.get("plotly_chart")[0].proto
-    figure = json.loads(chart.spec)
-    sweden = next(t for t in figure["data"] if t["name"] == "Sverige")
-    sizes = dict(zip(sweden["customdata"], sweden["marker"]["size"]))
-    assert sizes["umea"] > sizes["malmo"]
-    assert json.loads(chart.config)["topojsonURL"] == "/app/static/topojson/"
-    assert "Karta som visar Umeå" in chart.alt
+    [(alt, option)] = map_charts(at).items()
+    cities = map_cities(option)
+    assert cities["Umeå"]["country"] == "Sverige" and cities["Umeå"]["size"] > cities["Malmö"]["size"]
+    assert cities["Malmö"]["faded"] and not cities["Umeå"]["faded"]
+    assert "Karta som visar Umeå" in alt
 
 
 def test_gothenburg_lists_the_event_it_hosted(engine):

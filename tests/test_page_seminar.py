@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from tests import seminar_data
-from tests.apptest import all_text, as_read, run_page
+from tests.apptest import all_text, as_read, map_charts, run_page, stat_charts
 
 PAGE = "pages/seminar.py"
 TOTAL = 23  # slides of the seeded network
@@ -149,7 +149,7 @@ def test_calendar_view_lists_events_with_host_participants_and_outcomes(engine):
     assert "Participants : Borås, Grenoble" in text
     assert "Trois binômes formés." in text
     assert "Signature du Partenariat stratégique franco-suédois" in text
-    assert len(at.get("echarts_chart")) == 1 and not at.get("plotly_chart")  # the timeline, no map
+    assert len(stat_charts(at)) == 1 and not map_charts(at)  # the timeline, no map
 
 
 def test_calendar_event_address_shows_that_event_and_unknown_ones_are_reported(engine):

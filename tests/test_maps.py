@@ -1,0 +1,169 @@
+"""Maps as ECharts options: the app's own base map, cities per country, names, focus, peer links (pure functions)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pytest
+
+from afus import base_map, charts, db, maps
+from afus.network import load_network
+from tests import stores
+
+LABELS = {"FR": "France", "SE": "Sweden"}
+
+
+@pytest.fixture(scope="module")
+def network(tmp_path_factory):
+    store = stores.new_store("seeded", tmp_path_factory.mktemp("maps"))
+    eng = db.make_engine(store.url)
+    snapshot = load_network(eng)
+    eng.dispose()
+    store.drop()
+    return snapshot
+
+
+def _series(chart, kind: str) -> list[dict]:
+    return [s for s in chart.option["baseOption"]["series"] if s["type"] == kind]
+
+
+def _cities(chart) -> dict[str, dict]:
+    """Each city's data item by its name, with its series' name as ``country``."""
+    return {item["name"]: {**item, "country": s["name"]} for s in _series(chart, "scatter") for item in s["data"]}
+
+
+def test_the_base_map_is_the_app_own_file_and_covers_france_and_sweden():
+    topology = json.loads(base_map.BASE_MAP.read_text(encoding="utf-8"))
+    assert topology["type"] == "Topology"
+    assert {"FRA", "SWE"} <= {g.get("id") for g in topology["objects"]["countries"]["geometries"]}
+    rings = base_map.land_rings()
+    left, right, bottom, top = base_map.frame()
+    margin = base_map.FRAME_MARGIN + 0.01
+    assert len(rings) > 50
+    for ring in rings:
+        assert ring[0] == ring[-1] and ring[0][1] == min(y for _, y in ring)  # closed, from its lowest point
+        assert all(left - margin <= x <= right + margin and bottom - margin <= y <= top + margin for x, y in ring)
+    # Small enough to send with every map: a few thousand points.
+    assert sum(len(r) for r in rings) < 5_000
+
+
+def test_a_ring_cut_to_the_frame_keeps_its_inside():
+    square = [(0.0, 0.0), (4.0, 0.0), (4.0, 4.0), (0.0, 4.0)]
+    assert sorted(set(base_map.clip(square, 1, 2, -1, 10))) == [(1, 0), (1, 4), (2, 0), (2, 4)]
+    assert base_map.clip(square, 5, 6, 0, 4) == []
+    line = [(0.0, 0.0), (1.0, 0.001), (2.0, 0.0), (3.0, 1.0)]
+    assert base_map.simplify(line, 0.01) == [(0.0, 0.0), (2.0, 0.0), (3.0, 1.0)]
+
+
+def test_member_map_one_series_per_country_over_land_and_sea(network):
+    chart = maps.member_map(network.cities, LABELS)
+    scatter = _series(chart, "scatter")
+    assert [s["name"] for s in scatter] == ["France", "Sweden"]
+    france, sweden = ({item["name"] for item in s["data"]} for s in scatter)
+    assert france == {"Grenoble", "La Rochelle", "Paris", "Saint-Brieuc", "Strasbourg"}
+    assert sweden == {"Borås", "Gothenburg", "Linköping", "Malmö", "Umeå"}
+    assert [s["itemStyle"]["color"] for s in scatter] == [charts.COUNTRY_COLOURS["FR"], charts.COUNTRY_COLOURS["SE"]]
+    assert chart.option["baseOption"]["legend"]["data"] == ["France", "Sweden"]
+    land = _series(chart, "line")
+    assert len(land) == len(base_map.land_rings()) and all(s["areaStyle"]["color"] == charts.LAND and s["silent"] for s in land)
+    assert chart.option["baseOption"]["grid"]["backgroundColor"] == charts.OCEAN
+    # Umeå far north, Saint-Brieuc far west: the gazetteer's coordinates, projected.
+    cities = _cities(chart)
+    assert cities["Umeå"]["value"][1] == pytest.approx(base_map.mercator_y(63.83), abs=0.1)
+    assert cities["Saint-Brieuc"]["value"][0] == min(c["value"][0] for c in cities.values())
+    assert cities["Malmö"]["tooltip"]["formatter"] == "Malmö\nSweden"
+
+
+def test_the_map_keeps_its_shape_at_any_width(network):
+    chart = maps.member_map(network.cities, LABELS, height=420)
+    option = chart.option["baseOption"]
+    aspect = base_map.frame_aspect()
+    assert chart.height == 420 + maps.LEGEND_BAND
+    assert option["grid"]["width"] == round(420 * aspect) and option["grid"]["height"] == 420
+    assert (option["xAxis"]["min"], option["xAxis"]["max"]) == base_map.NETWORK_LON_RANGE
+    # A narrower chart (a phone): full width, and as high as the frame's shape allows.
+    rules = chart.option["media"]
+    assert rules[0]["query"]["maxAspectRatio"] == pytest.approx(420 * aspect / chart.height, abs=0.001)
+    for rule in rules:
+        widest = rule["query"]["maxAspectRatio"]
+        height_share = float(rule["option"]["grid"]["height"].rstrip("%")) / 100
+        for ratio in (widest, widest - maps.NARROW_STEP):  # the rule's widest and narrowest chart
+            map_aspect = ratio * chart.height / (height_share * chart.height)
+            assert map_aspect == pytest.approx(aspect, rel=0.1)
+
+
+def test_member_map_focus_enlarges_one_city_and_keeps_every_name_dark(network):
+    cities = _cities(maps.member_map(network.cities, LABELS, focus_slug="malmo"))
+    assert cities["Malmö"]["symbolSize"] > cities["Umeå"]["symbolSize"]
+    assert cities["Malmö"]["itemStyle"]["opacity"] == 1.0 and cities["Umeå"]["itemStyle"]["opacity"] < 1.0
+    assert cities["Umeå"]["label"]["opacity"] == 1
+
+
+def test_member_map_skips_cities_without_coordinates():
+    cities = pd.DataFrame(
+        {"slug": ["a", "b"], "name": ["A", "B"], "country": ["FR", "FR"], "latitude": [48.0, None], "longitude": [2.0, None]}
+    )
+    assert list(_cities(maps.member_map(cities, LABELS))) == ["A"]
+
+
+def test_the_map_uses_the_names_places(network):
+    chart = maps.member_map(network.cities, LABELS, height=340, label_size=15)
+    places = charts.label_positions(
+        network.cities["latitude"].tolist(), network.cities["longitude"].tolist(), network.cities["name"].tolist(), height=340, font_size=15
+    )
+    cities = _cities(chart)
+    for name, place in zip(network.cities["name"], places, strict=True):
+        label = cities[name]["label"]
+        assert (label["position"], label["align"]) == maps.LABEL_PLACES[place]
+    assert cities["Umeå"]["label"]["position"] == "top" and len({(c["label"]["position"], c["label"]["align"]) for c in cities.values()}) > 2
+    assert {s["label"]["fontSize"] for s in _series(chart, "scatter")} == {15}
+    assert set(maps.LABEL_PLACES) == set(charts.LABEL_PLACES)
+
+
+def test_a_crowded_map_keeps_names_for_hover_only():
+    many = pd.DataFrame(
+        {
+            "slug": [f"c{i}" for i in range(60)],
+            "name": [f"City {i}" for i in range(60)],
+            "country": ["FR"] * 30 + ["SE"] * 30,
+            "latitude": [45 + i * 0.2 for i in range(60)],
+            "longitude": [2 + i * 0.2 for i in range(60)],
+        }
+    )
+    chart = maps.member_map(many, LABELS)
+    assert [s["label"]["show"] for s in _series(chart, "scatter")] == [False, False]
+    assert len(_cities(chart)) == 60 and _cities(chart)["City 3"]["tooltip"]["formatter"] == "City 3\nFrance"
+
+
+def test_names_from_the_content_stay_as_written():
+    """A city named like ECharts' placeholders or rich text, or like HTML, is shown as written: text, not markup."""
+    cities = pd.DataFrame({"slug": ["x"], "name": ["{b} <img src=x onerror=alert(1)> {a|x}"], "country": ["FR"], "latitude": [48.0], "longitude": [2.0]})
+    chart = maps.member_map(cities, {"FR": "Fr{a}nce"})
+    (item,) = _cities(chart).values()
+    assert item["name"] == "{\u200bb} <img src=x onerror=alert(1)> {\u200ba|x}"
+    assert item["tooltip"]["formatter"] == "{\u200bb} <img src=x onerror=alert(1)> {\u200ba|x}\nFr{\u200ba}nce"
+    assert chart.option["baseOption"]["tooltip"]["renderMode"] == "richText" and chart.option["baseOption"]["animation"] is False
+
+
+def test_peer_map_draws_linked_cities_and_three_widths_of_links(network):
+    cities = network.cities
+    ids = dict(zip(cities["slug"], cities["id"].astype(int), strict=True))
+    links = [(ids["malmo"], ids["saint-brieuc"], 4.9), (ids["umea"], ids["grenoble"], 2.5), (ids["boras"], ids["paris"], 0.5)]
+    chart = maps.peer_network_map(cities, links, LABELS, link_label="Match", focus_slug="malmo")
+    shown = _cities(chart)
+    assert set(shown) == {"Malmö", "Saint-Brieuc", "Umeå", "Grenoble", "Borås", "Paris"}
+    assert shown["Malmö"]["symbolSize"] > shown["Paris"]["symbolSize"]
+    lines = _series(chart, "lines")
+    assert [s["lineStyle"]["width"] for s in lines] == list(maps.LINK_WIDTHS)
+    strong = lines[-1]["data"][0]["coords"]
+    assert strong == [shown["Malmö"]["value"], shown["Saint-Brieuc"]["value"]]
+    assert chart.option["baseOption"]["legend"]["data"] == ["France", "Sweden", "Match"]
+    # Links under the cities, over the land.
+    assert all(s["z"] < _series(chart, "scatter")[0]["z"] and s["z"] > _series(chart, "line")[0]["z"] for s in lines)
+
+
+def test_the_map_projection_is_mercator():
+    assert base_map.mercator_y(0) == pytest.approx(0, abs=1e-9)
+    assert base_map.mercator_y(60) == pytest.approx(math.degrees(math.log(math.tan(math.radians(75)))))
