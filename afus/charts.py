@@ -81,7 +81,7 @@ class LabelLayout:
     frame: Box
 
 
-def label_positions(lats: Sequence[float], lons: Sequence[float], names: Sequence[str], **sizes: int) -> list[str]:
+def label_positions(lats: Sequence[float], lons: Sequence[float], names: Sequence[str], **sizes: int | Sequence[int]) -> list[str]:
     """Where to put each city's name on the member map (see :func:`label_layout`)."""
     return label_layout(lats, lons, names, **sizes).positions
 
@@ -93,7 +93,7 @@ def label_layout(
     *,
     height: int = 520,
     font_size: int = 13,
-    marker_size: int = 12,
+    marker_size: int | Sequence[int] = 12,
 ) -> LabelLayout:
     """Where to put each city's name on the member map so that names neither overlap nor leave the map.
 
@@ -103,6 +103,7 @@ def label_layout(
     up to ``EXHAUSTIVE_GROUP`` every combination of places is weighed (least
     overlap of names, markers and map edge, then the most preferred places
     in ``LABEL_PLACES``); a larger group is placed city by city.
+    ``marker_size``: pixels, one for all or one per city (a focused city's is larger).
     """
     top = mercator_y(NETWORK_LAT_RANGE[1])
     scale = height / (top - mercator_y(NETWORK_LAT_RANGE[0]))
@@ -111,8 +112,8 @@ def label_layout(
         ((lon - NETWORK_LON_RANGE[0]) * scale, (top - mercator_y(lat)) * scale)
         for lat, lon in zip(lats, lons, strict=True)
     ]
-    radius = marker_size / 2 + 1
-    markers = [(x - radius, y - radius, x + radius, y + radius) for x, y in points]
+    radii = [size / 2 + 1 for size in (marker_size if isinstance(marker_size, Sequence) else [marker_size] * len(points))]
+    markers = [(x - r, y - r, x + r, y + r) for (x, y), r in zip(points, radii, strict=True)]
     sizes = [(LABEL_CHAR_WIDTH * font_size * len(str(name)), font_size * 1.15) for name in names]
     reach = [max(w, 40.0) for w, _ in sizes]
 
@@ -124,7 +125,7 @@ def label_layout(
     for i, (x, y) in enumerate(points):
         options = []
         for place in LABEL_PLACES:
-            box = _label_box(place, x, y, *sizes[i], gap=radius + 1)
+            box = _label_box(place, x, y, *sizes[i], gap=radii[i] + 1)
             outside = (box[2] - box[0]) * (box[3] - box[1]) - overlap(box, frame)
             covered = sum(overlap(box, m) for j, m in enumerate(markers) if j != i)
             options.append((place, box, 4 * outside + 3 * covered))

@@ -39,6 +39,8 @@ LABEL_PLACES = {
     "bottom left": ("bottom", "right"),
 }
 
+MARKER_SIZE, FOCUS_MARKER_SIZE = 12, 18  # pixels
+
 LINK_COLOUR = "#4D4D4D"
 LINK_WIDTHS = (1.5, 3.0, 5.5)  # weak, medium, strong thirds of the best score
 LABELLED_NODES_MAX = 30  # above this, city names show on hover only
@@ -62,11 +64,20 @@ def _land_series() -> list[dict]:
     ]
 
 
+def _grid(map_height: int) -> dict:
+    """The map's frame in the chart: ``map_height`` pixels high, as wide as its shape, centred under the legend."""
+    return {"left": "center", "top": LEGEND_BAND, "width": round(map_height * frame_aspect()), "height": map_height}
+
+
 def _narrow_layouts(map_height: int) -> list[dict]:
-    """ECharts media rules: a chart narrower than the map's shape gets a full-width map, less high."""
+    """ECharts media rules: a chart narrower than the map's shape gets a full-width map, less high.
+
+    The first rule, with no query, is ECharts' default: a chart that was
+    narrow and is wide again (a phone turned, a window widened) goes back to it.
+    """
     aspect, total = frame_aspect(), map_height + LEGEND_BAND
     widest = map_height * aspect / total  # chart width over height at which the map just fits
-    rules = []
+    rules: list[dict] = [{"option": {"grid": _grid(map_height)}}]
     ratio = widest
     while ratio > NARROWEST:
         middle = ratio - NARROW_STEP / 2
@@ -85,15 +96,7 @@ def _frame_option(map_height: int, text_size: int, legend: list[str]) -> dict:
     option = {
         **base_option(text_size),
         "legend": {"data": legend, "top": 4, "left": "center", "textStyle": {"fontSize": text_size, "fontFamily": FONT_FAMILY}, "selectedMode": False},
-        "grid": {
-            "left": "center",
-            "top": LEGEND_BAND,
-            "width": round(map_height * frame_aspect()),
-            "height": map_height,
-            "show": True,
-            "backgroundColor": OCEAN,
-            "borderWidth": 0,
-        },
+        "grid": {**_grid(map_height), "show": True, "backgroundColor": OCEAN, "borderWidth": 0},
         "xAxis": {"type": "value", "min": left, "max": right, "show": False},
         "yAxis": {"type": "value", "min": round(bottom, 3), "max": round(top, 3), "show": False},
     }
@@ -109,6 +112,7 @@ def member_map(
     label_size: int = 13,
     text_size: int = TEXT_SIZE,
     labelled: bool | None = None,
+    name_focus_only: bool = False,
     extra_series: Sequence[dict] = (),
     extra_legend: Sequence[str] = (),
 ) -> EChart:
@@ -118,24 +122,35 @@ def member_map(
     With ``focus_slug`` that city is drawn larger and the others fainter.
     Names are ``label_size`` pixels high, placed so that they do not overlap;
     beyond ``MAX_MAP_LABELS`` cities (or with ``labelled=False``) they show on
-    hover only. ``text_size``: the legend's. ``extra_series`` are drawn
+    hover only; with ``name_focus_only``, only the focused city is named, in
+    bold (a slide, as the take-home deck's maps: a neighbour's name beside
+    the larger marker would be read as the city's). ``text_size``: the
+    legend's. ``extra_series`` are drawn
     between the land and the cities (the peer finder's links).
     """
     located = cities[cities["latitude"].notna() & cities["longitude"].notna()]
     if labelled is None:
         labelled = len(located) <= MAX_MAP_LABELS
+    focus_slug = focus_slug if focus_slug in set(located["slug"]) else None
+    # The focused city last, and its country's series last: its larger marker is drawn over its neighbours'.
+    located = located.assign(_focus=located["slug"] == focus_slug).sort_values("_focus", kind="stable")
+    sizes = [FOCUS_MARKER_SIZE if focused else MARKER_SIZE for focused in located["_focus"]] if focus_slug else MARKER_SIZE
+    named = located["_focus"] if focus_slug and name_focus_only else pd.Series(True, index=located.index)
     places = {}
     if labelled and len(located):
-        places = dict(zip(located["slug"], label_positions(
-            located["latitude"].tolist(), located["longitude"].tolist(), located["name"].tolist(),
-            height=height, font_size=label_size,
-        ), strict=True))
+        # Every marker counts for the names' places; a city not named has an empty name.
+        positions = label_positions(
+            located["latitude"].tolist(), located["longitude"].tolist(), located["name"].where(named, "").tolist(),
+            height=height, font_size=label_size, marker_size=sizes,
+        )
+        places = {slug: place for slug, place, shown in zip(located["slug"], positions, named, strict=True) if shown}
     series = [*_land_series(), *extra_series]
-    legend = []
-    for country in sorted(set(located["country"]), key=lambda c: (c not in COUNTRY_COLOURS, c)):
+    countries = sorted(set(located["country"]), key=lambda c: (c not in COUNTRY_COLOURS, c))
+    legend = [inert(country_labels.get(c, c)) for c in countries]
+    focus_country = located.loc[located["_focus"], "country"].tolist()
+    for country in sorted(countries, key=lambda c: [c] == focus_country):
         rows = located[located["country"] == country]
         label = inert(country_labels.get(country, country))
-        legend.append(label)
         data = []
         for row in rows.itertuples():
             focused = not focus_slug or row.slug == focus_slug
@@ -143,7 +158,7 @@ def member_map(
             item = {
                 "value": [round(float(row.longitude), 4), round(mercator_y(float(row.latitude)), 4)],
                 "name": name,
-                "symbolSize": 18 if focused and focus_slug else 12,
+                "symbolSize": FOCUS_MARKER_SIZE if focused and focus_slug else MARKER_SIZE,
                 "itemStyle": {"opacity": 1.0 if focused else 0.45},
                 "tooltip": {"formatter": tooltip_text(name, label)},
             }
@@ -151,6 +166,10 @@ def member_map(
                 position, align = LABEL_PLACES[places[row.slug]]
                 # A faded city's name stays as dark as the others (the fading would take its contrast).
                 item["label"] = {"position": position, "align": align, "opacity": 1}
+                if name_focus_only and focus_slug:
+                    item["label"]["fontWeight"] = "bold"
+            elif labelled:
+                item["label"] = {"show": False}
             data.append(item)
         series.append(
             {

@@ -85,15 +85,17 @@ def show_map(slide: Slide) -> None:
         cities = cities[cities["id"].isin(slide.city_ids)]
     elif slide.kind in ("city", "project") and slide.city_ids:
         focus = cities[cities["id"] == slide.city_ids[0]]["slug"].iloc[0]
-    # The ten members' names fit this small map side by side at 15 px; a pair's two names take 18.
+    # The ten members' names fit this small map side by side at 15 px; a pair's two names
+    # take 18, and so does a city's name when it is the only one named.
     # The legend above the map is within MAP_HEIGHT: the slide fits a 1280 × 720 screen.
     figure = maps.member_map(
         cities,
         country_labels,
         focus_slug=focus,
         height=MAP_HEIGHT - maps.LEGEND_BAND,
-        label_size=18 if len(cities) <= 4 else 15,
+        label_size=18 if len(cities) <= 4 or focus else 15,
         text_size=stat_charts.ROOM_TEXT_SIZE,
+        name_focus_only=True,
     )
     names = cities.sort_values("name")
     data = pd.DataFrame(

@@ -36,6 +36,32 @@ def test_overview_map_draws_france_and_sweden_with_no_internet(app_server, page)
     assert page.page_errors == []
 
 
+SEA_SIZE_JS = """() => {
+  const sea = document.querySelector("[data-testid='stMain'] .stEChartsChart svg path[fill='%s']").getBoundingClientRect();
+  return [Math.round(sea.width), Math.round(sea.height)];
+}"""
+
+
+def test_the_map_keeps_its_shape_on_a_phone_and_after(app_server, page) -> None:  # noqa: ANN001
+    """Narrow (a phone), the map is as wide as the page and keeps its shape; wide again (the phone turned), it is as before."""
+    from afus import base_map, charts
+
+    shape = SEA_SIZE_JS % charts.OCEAN
+    page.set_viewport_size({"width": 1280, "height": 800})
+    goto(page, app_server, "/")
+    map_state(page)
+    wide = page.evaluate(shape)
+    assert wide[0] / wide[1] == pytest.approx(base_map.frame_aspect(), rel=0.02)
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.wait_for_function(f"() => ({shape})()[0] < 390")
+    narrow = page.evaluate(shape)
+    assert narrow[0] / narrow[1] == pytest.approx(base_map.frame_aspect(), rel=0.05)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.wait_for_function(f"() => ({shape})()[0] > 390")
+    page.wait_for_timeout(300)  # ECharts redraws once more after a resize
+    assert page.evaluate(shape) == wide
+
+
 def test_search_then_profile_then_selector_in_french(app_server, page) -> None:  # noqa: ANN001
     goto(page, app_server, "/cities", lang="fr")
     field = widget(page, "cities_q").locator("input")

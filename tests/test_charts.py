@@ -40,6 +40,19 @@ def test_member_names_neither_overlap_nor_cover_a_marker_nor_leave_the_map(netwo
     assert places["gothenburg"] != places["boras"]
 
 
+@pytest.mark.parametrize("focus", ["gothenburg", "linkoping", "saint-brieuc"])
+def test_no_name_covers_a_focused_city_larger_marker(network, focus):
+    """A city profile's map draws its city larger (18 px): the names around it keep clear of that marker."""
+    cities = network.cities
+    sizes = [18 if slug == focus else 12 for slug in cities["slug"]]
+    layout = charts.label_layout(
+        cities["latitude"].tolist(), cities["longitude"].tolist(), cities["name"].tolist(), height=420, font_size=13, marker_size=sizes
+    )
+    focused = list(cities["slug"]).index(focus)
+    assert layout.markers[focused][2] - layout.markers[focused][0] == 20  # the larger marker, with its white edge
+    assert all(charts.overlap(box, layout.markers[focused]) == 0 for n, box in enumerate(layout.boxes) if n != focused)
+
+
 def _bars(chart):
     return chart.option["series"][0]["data"]
 

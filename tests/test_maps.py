@@ -83,8 +83,10 @@ def test_the_map_keeps_its_shape_at_any_width(network):
     assert chart.height == 420 + maps.LEGEND_BAND
     assert option["grid"]["width"] == round(420 * aspect) and option["grid"]["height"] == 420
     assert (option["xAxis"]["min"], option["xAxis"]["max"]) == base_map.NETWORK_LON_RANGE
+    # A chart that was narrow and is wide again (a phone turned) goes back to the frame's shape: ECharts' default rule.
+    default, *rules = chart.option["media"]
+    assert "query" not in default and {k: option["grid"][k] for k in default["option"]["grid"]} == default["option"]["grid"]
     # A narrower chart (a phone): full width, and as high as the frame's shape allows.
-    rules = chart.option["media"]
     assert rules[0]["query"]["maxAspectRatio"] == pytest.approx(420 * aspect / chart.height, abs=0.001)
     for rule in rules:
         widest = rule["query"]["maxAspectRatio"]
@@ -99,6 +101,25 @@ def test_member_map_focus_enlarges_one_city_and_keeps_every_name_dark(network):
     assert cities["Malmö"]["symbolSize"] > cities["Umeå"]["symbolSize"]
     assert cities["Malmö"]["itemStyle"]["opacity"] == 1.0 and cities["Umeå"]["itemStyle"]["opacity"] < 1.0
     assert cities["Umeå"]["label"]["opacity"] == 1
+
+
+def test_the_focused_city_is_drawn_over_its_neighbours(network):
+    """Gothenburg's larger marker is drawn last, over Borås's (a degree away): its country's series last, it last in it."""
+    for focus, name in (("gothenburg", "Gothenburg"), ("paris", "Paris")):
+        chart = maps.member_map(network.cities, LABELS, focus_slug=focus)
+        assert _series(chart, "scatter")[-1]["data"][-1]["name"] == name
+        assert chart.option["baseOption"]["legend"]["data"] == ["France", "Sweden"]
+
+
+def test_a_slide_names_its_city_alone(network):
+    """On a slide only the focused city is named, in bold, as in the take-home deck; the others show on hover."""
+    cities = _cities(maps.member_map(network.cities, LABELS, focus_slug="gothenburg", height=306, label_size=18, name_focus_only=True))
+    named = {name for name, city in cities.items() if city["label"].get("show", True)}
+    assert named == {"Gothenburg"} and cities["Gothenburg"]["label"]["fontWeight"] == "bold"
+    assert cities["Borås"]["tooltip"]["formatter"] == "Borås\nSweden"
+    # Without a focus (the network at a glance, a pair) every city is named.
+    everyone = _cities(maps.member_map(network.cities, LABELS, height=306, label_size=15, name_focus_only=True))
+    assert all(city["label"].get("show", True) for city in everyone.values())
 
 
 def test_member_map_skips_cities_without_coordinates():
