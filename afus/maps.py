@@ -26,6 +26,11 @@ LEGEND_BAND = 34  # pixels above the map for its legend
 # chart and as high as its shape allows, to within this share of the width.
 NARROW_STEP = 0.02
 NARROWEST = 0.2  # chart width over height
+# In fullscreen the map takes this share of the chart's height (the legend the rest),
+# its width within a step of this factor of the chart's shape; up to WIDEST.
+FULL_SHARE = 0.94
+FULL_STEP = 1.06
+WIDEST = 4.0
 
 # Each place of afus.charts.LABEL_PLACES as ECharts places a label: side of the marker, text alignment.
 LABEL_PLACES = {
@@ -69,25 +74,45 @@ def _grid(map_height: int) -> dict:
     return {"left": "center", "top": LEGEND_BAND, "width": round(map_height * frame_aspect()), "height": map_height}
 
 
-def _narrow_layouts(map_height: int) -> list[dict]:
-    """ECharts media rules: a chart narrower than the map's shape gets a full-width map, less high.
+def _layouts(map_height: int) -> list[dict]:
+    """ECharts media rules that keep the map in its frame's shape in any chart.
 
-    The first rule, with no query, is ECharts' default: a chart that was
-    narrow and is wide again (a phone turned, a window widened) goes back to it.
+    - The first rule, with no query, is ECharts' default: the map as drawn
+      on the page (``_grid``). A chart that was narrow and is wide again (a
+      phone turned, a window widened) goes back to it.
+    - A chart narrower than the map (a phone): a full-width map, less high.
+    - A chart higher than drawn on the page (Streamlit's fullscreen): the map
+      fills it, under the legend, in as many steps of the chart's shape as
+      keep it within ``FULL_STEP`` of the frame's shape.
     """
     aspect, total = frame_aspect(), map_height + LEGEND_BAND
-    widest = map_height * aspect / total  # chart width over height at which the map just fits
     rules: list[dict] = [{"option": {"grid": _grid(map_height)}}]
-    ratio = widest
+    ratio = map_height * aspect / total  # chart width over height at which the map just fits
     while ratio > NARROWEST:
         middle = ratio - NARROW_STEP / 2
         rules.append(
             {
-                "query": {"maxAspectRatio": round(ratio, 3)},
+                "query": {"maxAspectRatio": round(ratio, 3), "maxHeight": total + 10},
                 "option": {"grid": {"left": 0, "width": "100%", "height": f"{100 * middle / aspect:.2f}%"}},
             }
         )
         ratio -= NARROW_STEP
+    low = NARROWEST
+    while low < WIDEST:
+        high = low * FULL_STEP
+        middle = (low * high) ** 0.5
+        if middle >= FULL_SHARE * aspect:  # as high as the chart allows, centred
+            width = 100 * FULL_SHARE * aspect / middle
+            grid = {"left": f"{(100 - width) / 2:.2f}%", "width": f"{width:.2f}%", "height": f"{100 * FULL_SHARE:.0f}%"}
+        else:  # as wide as the chart
+            grid = {"left": 0, "width": "100%", "height": f"{100 * middle / aspect:.2f}%"}
+        rules.append(
+            {
+                "query": {"minHeight": total + 11, "minAspectRatio": round(low, 4), "maxAspectRatio": round(high, 4)},
+                "option": {"grid": {**grid, "top": f"{100 * (1 - FULL_SHARE):.0f}%"}},
+            }
+        )
+        low = high
     return rules
 
 
@@ -100,7 +125,7 @@ def _frame_option(map_height: int, text_size: int, legend: list[str]) -> dict:
         "xAxis": {"type": "value", "min": left, "max": right, "show": False},
         "yAxis": {"type": "value", "min": round(bottom, 3), "max": round(top, 3), "show": False},
     }
-    return {"baseOption": option, "media": _narrow_layouts(map_height)}
+    return {"baseOption": option, "media": _layouts(map_height)}
 
 
 def member_map(

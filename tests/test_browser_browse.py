@@ -62,6 +62,27 @@ def test_the_map_keeps_its_shape_on_a_phone_and_after(app_server, page) -> None:
     assert page.evaluate(shape) == wide
 
 
+def test_the_map_fills_the_screen_in_fullscreen_and_comes_back(app_server, page) -> None:  # noqa: ANN001
+    from afus import base_map, charts
+
+    shape = SEA_SIZE_JS % charts.OCEAN
+    page.set_viewport_size({"width": 1280, "height": 800})
+    goto(page, app_server, "/")
+    map_state(page)
+    on_page = page.evaluate(shape)
+    chart = page.locator("[data-testid='stMain'] .stEChartsChart").first
+    chart.scroll_into_view_if_needed()
+    chart.hover()
+    page.get_by_role("button", name="Fullscreen").first.click()
+    page.wait_for_function(f"() => ({shape})()[1] > 600")
+    full = page.evaluate(shape)
+    assert full[0] / full[1] == pytest.approx(base_map.frame_aspect(), rel=0.04)
+    page.keyboard.press("Escape")
+    page.wait_for_function(f"() => ({shape})()[1] < 600")
+    page.wait_for_timeout(300)  # ECharts redraws once more after a resize
+    assert page.evaluate(shape) == on_page
+
+
 def test_search_then_profile_then_selector_in_french(app_server, page) -> None:  # noqa: ANN001
     goto(page, app_server, "/cities", lang="fr")
     field = widget(page, "cities_q").locator("input")

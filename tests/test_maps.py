@@ -76,31 +76,46 @@ def test_member_map_one_series_per_country_over_land_and_sea(network):
     assert cities["Malmö"]["tooltip"]["formatter"] == "Malmö\nSweden"
 
 
-def test_the_map_keeps_its_shape_at_any_width(network):
-    chart = maps.member_map(network.cities, LABELS, height=420)
+def _drawn_grid(chart, width: float, height: float) -> tuple[float, float, float, float]:
+    """Where ECharts draws the map's frame in a chart ``width`` × ``height`` pixels: left, top, width, height.
+
+    Its media rules: every rule whose query matches is merged in order over
+    the base option; the rule with no query only when none matches.
+    """
+    def matches(query: dict) -> bool:
+        bounds = {"Width": width, "Height": height, "AspectRatio": width / height}
+        return all(query.get(f"min{k}", -math.inf) <= v <= query.get(f"max{k}", math.inf) for k, v in bounds.items())
+
+    default, *rules = chart.option["media"]
+    grid = dict(chart.option["baseOption"]["grid"])
+    for rule in [r for r in rules if matches(r["query"])] or [default]:
+        grid.update(rule["option"]["grid"])
+
+    def px(value, whole: float) -> float:  # noqa: ANN001
+        return float(value.rstrip("%")) / 100 * whole if isinstance(value, str) else float(value)
+
+    w, h = px(grid["width"], width), px(grid["height"], height)
+    left = (width - w) / 2 if grid["left"] == "center" else px(grid["left"], width)
+    return left, px(grid["top"], height), w, h
+
+
+@pytest.mark.parametrize("map_height", [520, 420, 306])
+def test_the_map_keeps_its_shape_at_any_width_and_in_fullscreen(network, map_height):
+    chart = maps.member_map(network.cities, LABELS, height=map_height)
     option = chart.option["baseOption"]
     aspect = base_map.frame_aspect()
-    assert chart.height == 420 + maps.LEGEND_BAND
-    assert option["grid"]["width"] == round(420 * aspect) and option["grid"]["height"] == 420
+    assert chart.height == map_height + maps.LEGEND_BAND
     assert (option["xAxis"]["min"], option["xAxis"]["max"]) == base_map.NETWORK_LON_RANGE
-    # A chart that was narrow and is wide again (a phone turned) goes back to the frame's shape: ECharts' default rule.
-    default, *rules = chart.option["media"]
-    assert "query" not in default and {k: option["grid"][k] for k in default["option"]["grid"]} == default["option"]["grid"]
-    # A narrower chart (a phone): full width, and as high as the frame's shape allows.
-    assert rules[0]["query"]["maxAspectRatio"] == pytest.approx(420 * aspect / chart.height, abs=0.001)
-    for rule in rules:
-        widest = rule["query"]["maxAspectRatio"]
-        height_share = float(rule["option"]["grid"]["height"].rstrip("%")) / 100
-        for ratio in (widest, widest - maps.NARROW_STEP):  # the rule's widest and narrowest chart
-            map_aspect = ratio * chart.height / (height_share * chart.height)
-            assert map_aspect == pytest.approx(aspect, rel=0.1)
-
-
-def test_member_map_focus_enlarges_one_city_and_keeps_every_name_dark(network):
-    cities = _cities(maps.member_map(network.cities, LABELS, focus_slug="malmo"))
-    assert cities["Malmö"]["symbolSize"] > cities["Umeå"]["symbolSize"]
-    assert cities["Malmö"]["itemStyle"]["opacity"] == 1.0 and cities["Umeå"]["itemStyle"]["opacity"] < 1.0
-    assert cities["Umeå"]["label"]["opacity"] == 1
+    # On the page (a phone to a wide screen, and back: a phone turned) and in Streamlit's fullscreen
+    # (any screen, upright or across): the frame's shape, inside the chart, under the legend.
+    sizes = [(w, chart.height) for w in range(200, 2000, 37)] + [(w, h) for w in range(300, 2600, 101) for h in (640, 697, 961, 1300)]
+    for width, height in sizes:
+        left, top, w, h = _drawn_grid(chart, width, height)
+        assert w / h == pytest.approx(aspect, rel=0.04), (width, height)
+        assert left >= -0.5 and left + w <= width + 0.5 and top >= 0.9 * maps.LEGEND_BAND and top + h <= height + 0.5, (width, height)
+        # As large as the chart allows: it fills the chart's height or its width.
+        assert h >= 0.9 * (height - top) or w >= 0.97 * width, (width, height)
+    assert _drawn_grid(chart, 1200, chart.height) == ((1200 - round(map_height * aspect)) / 2, maps.LEGEND_BAND, round(map_height * aspect), map_height)
 
 
 def test_the_focused_city_is_drawn_over_its_neighbours(network):
