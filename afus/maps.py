@@ -52,7 +52,6 @@ LABELLED_NODES_MAX = 30  # above this, city names show on hover only
 
 
 def _land_series() -> list[dict]:
-    bottom = frame()[2]
     return [
         {
             "type": "line",
@@ -62,7 +61,7 @@ def _land_series() -> list[dict]:
             "tooltip": {"show": False},
             "lineStyle": {"color": BORDER, "width": 0.6},
             # Filled down to the ring's first point, its lowest: the fill is the ring's inside.
-            "areaStyle": {"color": LAND, "opacity": 1, "origin": ring[0][1] if ring else bottom},
+            "areaStyle": {"color": LAND, "opacity": 1, "origin": ring[0][1]},
             "z": 1,
         }
         for ring in land_rings()
