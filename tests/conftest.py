@@ -111,6 +111,19 @@ def empty_engine(db_url: str) -> Iterator[Engine]:
     eng.dispose()
 
 
+@pytest.fixture(scope="module")
+def seeded_network(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 (afus.network.Network)
+    """One seeded snapshot for a module's read-only tests (tests that write use ``engine``)."""
+    from afus.network import load_network
+
+    store = stores.new_store("seeded", tmp_path_factory.mktemp("seeded-network"))
+    eng = db.make_engine(store.url)
+    snapshot = load_network(eng)
+    eng.dispose()
+    store.drop()
+    return snapshot
+
+
 @pytest.fixture(autouse=True)
 def _clear_streamlit_caches() -> Iterator[None]:
     yield

@@ -16,18 +16,11 @@ from sqlalchemy import update
 from afus import browse, db
 from afus.models import City
 from afus.network import load_network
-from tests import stores
 
 
 @pytest.fixture(scope="module")
-def network(tmp_path_factory):
-    """One seeded snapshot for the read-only tests of this module (tests that write use ``engine``)."""
-    store = stores.new_store("seeded", tmp_path_factory.mktemp("browse"))
-    eng = db.make_engine(store.url)
-    snapshot = load_network(eng)
-    eng.dispose()
-    store.drop()
-    return snapshot
+def network(seeded_network):
+    return seeded_network
 
 
 def test_counts_by_country(network):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from afus import base_map, charts
 from afus.i18n import t
 from tests.browser_support import choose, goto, main_text, map_states, new_context, query_params, wait_for_app, wait_until_drawn, widget
 
@@ -42,15 +43,18 @@ SEA_SIZE_JS = """() => {
 }"""
 
 
-def test_the_map_keeps_its_shape_on_a_phone_and_after(app_server, page) -> None:  # noqa: ANN001
-    """Narrow (a phone), the map is as wide as the page and keeps its shape; wide again (the phone turned), it is as before."""
-    from afus import base_map, charts
-
+def _overview_map_size(page, app_server) -> tuple[str, list[int]]:  # noqa: ANN001
+    """The overview at 1280 × 800, its map drawn: the script measuring the map (the sea), and its size."""
     shape = SEA_SIZE_JS % charts.OCEAN
     page.set_viewport_size({"width": 1280, "height": 800})
     goto(page, app_server, "/")
     map_state(page)
-    wide = page.evaluate(shape)
+    return shape, page.evaluate(shape)
+
+
+def test_the_map_keeps_its_shape_on_a_phone_and_after(app_server, page) -> None:  # noqa: ANN001
+    """Narrow (a phone), the map is as wide as the page and keeps its shape; wide again (the phone turned), it is as before."""
+    shape, wide = _overview_map_size(page, app_server)
     assert wide[0] / wide[1] == pytest.approx(base_map.frame_aspect(), rel=0.02)
     page.set_viewport_size({"width": 390, "height": 800})
     page.wait_for_function(f"() => ({shape})()[0] < 390")
@@ -63,13 +67,7 @@ def test_the_map_keeps_its_shape_on_a_phone_and_after(app_server, page) -> None:
 
 
 def test_the_map_fills_the_screen_in_fullscreen_and_comes_back(app_server, page) -> None:  # noqa: ANN001
-    from afus import base_map, charts
-
-    shape = SEA_SIZE_JS % charts.OCEAN
-    page.set_viewport_size({"width": 1280, "height": 800})
-    goto(page, app_server, "/")
-    map_state(page)
-    on_page = page.evaluate(shape)
+    shape, on_page = _overview_map_size(page, app_server)
     chart = page.locator("[data-testid='stMain'] .stEChartsChart").first
     chart.scroll_into_view_if_needed()
     chart.hover()

@@ -5,20 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from afus import browse, charts, db, stat_charts
-from afus.network import load_network
-from tests import stores
+from afus import browse, charts, stat_charts
 
 
 
 @pytest.fixture(scope="module")
-def network(tmp_path_factory):
-    store = stores.new_store("seeded", tmp_path_factory.mktemp("charts"))
-    eng = db.make_engine(store.url)
-    snapshot = load_network(eng)
-    eng.dispose()
-    store.drop()
-    return snapshot
+def network(seeded_network):
+    return seeded_network
 
 
 @pytest.mark.parametrize(("height", "font_size"), [(520, 13), (420, 13), (306, 15)])  # overview, city profile, slide (less its legend)

@@ -8,21 +8,14 @@ import math
 import pandas as pd
 import pytest
 
-from afus import base_map, charts, db, maps
-from afus.network import load_network
-from tests import stores
+from afus import base_map, charts, maps
 
 LABELS = {"FR": "France", "SE": "Sweden"}
 
 
 @pytest.fixture(scope="module")
-def network(tmp_path_factory):
-    store = stores.new_store("seeded", tmp_path_factory.mktemp("maps"))
-    eng = db.make_engine(store.url)
-    snapshot = load_network(eng)
-    eng.dispose()
-    store.drop()
-    return snapshot
+def network(seeded_network):
+    return seeded_network
 
 
 def _series(chart, kind: str) -> list[dict]:
