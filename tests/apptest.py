@@ -29,6 +29,16 @@ def run_page(page: str, timeout: float = 30, **params: str) -> AppTest:
     return at
 
 
+def open_chart_data(at: AppTest) -> AppTest:
+    """Open every chart's data expander (``afus.ui.chart``) and rerun: its table is sent only while open."""
+    for expander in at.expander:
+        key = expander.proto.id.split("-", 2)[-1] if expander.proto.id else ""
+        if key.endswith("_data"):
+            at.session_state[key] = True
+    at.run()
+    return at
+
+
 def all_text(at: AppTest) -> str:
     """Every piece of visible text of the run, joined (for assertions)."""
     parts: list[str] = []

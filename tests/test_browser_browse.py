@@ -10,7 +10,7 @@ import pytest
 
 from afus import base_map, charts
 from afus.i18n import t
-from tests.browser_support import choose, goto, main_text, map_states, new_context, query_params, wait_for_app, wait_until_drawn, widget
+from tests.browser_support import choose, goto, main_text, map_states, new_context, query_params, tab_to, wait_for_app, wait_until_drawn, widget
 
 pytestmark = pytest.mark.browser
 
@@ -35,6 +35,23 @@ def test_overview_map_draws_france_and_sweden_with_no_internet(app_server, page)
     )
     assert state["legend"] == ["France", "Sweden"]
     assert page.page_errors == []
+
+
+def test_a_charts_data_opens_as_a_table_from_the_keyboard(app_server, page) -> None:  # noqa: ANN001
+    """The map's data is sent when its expander is opened (Enter): ten rows, and the focus stays on the expander."""
+    goto(page, app_server, "/")
+    data = page.locator(".st-key-overview_map_data")
+    assert data.locator("[data-testid='stTable']").count() == 0  # closed: nothing sent
+    tab_to(page, ".st-key-overview_map_data summary")
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    rows = data.locator("[data-testid='stTable'] tbody tr")
+    rows.first.wait_for()
+    assert rows.count() == 10 and "Saint-Brieuc" in data.inner_text()
+    assert page.evaluate("() => !!document.activeElement.closest('.st-key-overview_map_data')")
+    page.keyboard.press("Enter")  # and closes again
+    wait_for_app(page)
+    page.wait_for_function("() => !document.querySelector('.st-key-overview_map_data [data-testid=stTable]')")
 
 
 SEA_SIZE_JS = """() => {

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from afus.db import write_session
 from afus.models import City, CitySeek, Project, Theme
-from tests.apptest import all_text, as_read, heatmap_rows, map_charts, run_page, stat_charts, tables
+from tests.apptest import all_text, as_read, heatmap_rows, map_charts, open_chart_data, run_page, stat_charts, tables
 
 PAGE = "pages/peers.py"
 
@@ -174,7 +174,7 @@ def test_heatmap_section_from_the_url(engine):
     at = run_page(PAGE, city="saint-brieuc", section="heatmap")
     assert not at.exception
     assert not map_charts(at) and len(stat_charts(at)) == 1  # the heatmap: only the open section runs
-    scores = next(df for df in tables(at) if "City" in df.columns)
+    scores = next(df for df in tables(open_chart_data(at)) if "City" in df.columns)
     assert scores["City"].tolist() == ["Borås", "Gothenburg", "Malmö", "Saint-Brieuc", "Umeå"]
     by_city = scores.set_index("City")
     assert pd.isna(by_city.at["Malmö", "Malmö"]) and by_city.at["Malmö", "Saint-Brieuc"] == 4.9  # no self-pair; one decimal

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 from afus.ui import escape_markdown
-from tests.apptest import all_text, bar_values, heatmap_rows, run_page, stat_charts, tables
+from tests.apptest import all_text, bar_values, heatmap_rows, open_chart_data, run_page, stat_charts, tables
 
 PAGE = "pages/themes.py"
 
@@ -45,7 +45,7 @@ def test_heatmap_counts_projects_per_city_and_theme(engine):
     rows = heatmap_rows(heat)
     assert rows["Saint-Brieuc"] == [0, 0, 0, 1, 0, 1, 1, 1]
     assert sum(map(sum, rows.values())) == 8
-    table = next(df for e in at.expander for df in tables(e) if "City" in df.columns)
+    table = next(df for e in open_chart_data(at).expander for df in tables(e) if "City" in df.columns)
     assert len(table) == 10
     # Another framework in the heatmap.
     at.selectbox(key="themes_heatmap").set_value("resilience_capital").run()
