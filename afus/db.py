@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import os
 from collections.abc import Iterator
 from functools import lru_cache
@@ -82,6 +83,15 @@ def read_session(engine: Engine) -> Iterator[Session]:
         yield session
 
 
+_write_numbers = itertools.count(1)  # next() is atomic: two threads' writes never share a number
+_last_write = 0
+
+
+def local_writes() -> int:
+    """The number of this process's latest content write: a data-version stamp read before it changed is stale."""
+    return _last_write
+
+
 @contextlib.contextmanager
 def write_session(engine: Engine, *, content: bool = True) -> Iterator[Session]:
     """A transaction that holds the write lock from its start and bumps the data version.
@@ -91,6 +101,7 @@ def write_session(engine: Engine, *, content: bool = True) -> Iterator[Session]:
     content (sign-in bookkeeping) leaves the data version, and so every
     cached read, as it is.
     """
+    global _last_write
     with engine.connect() as conn:
         if is_sqlite(engine):
             # A read-then-write needs the lock up front, or SQLite fails with
@@ -103,6 +114,8 @@ def write_session(engine: Engine, *, content: bool = True) -> Iterator[Session]:
                 if content:
                     bump_data_version(session)
                     session.flush()
+    if content:
+        _last_write = next(_write_numbers)
 
 
 def bump_data_version(session: Session) -> None:

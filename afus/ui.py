@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import sys
+import weakref
 from collections.abc import Callable, Collection, Iterator
 from typing import TypeVar
 
@@ -18,6 +19,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from afus import db, index_page
 from afus.i18n import DEFAULT_LANG, LANGS, Localized, format_number, localized, normalize_lang, t
@@ -39,6 +41,33 @@ def engine() -> Engine:
     return _engine(db.database_url())
 
 
+# Stamps read in the script or fragment run they belong to, by that run's
+# ParallelFragmentCoordinator: Streamlit makes a fresh one for every run.
+_RUN_STAMPS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def data_version() -> int:
+    """The store's data-version stamp, read once per script (or fragment) run and again after a write here.
+
+    A page asks for the snapshot, the match inputs and its own per-version
+    results in one run: each asked the store (4 to 9 queries a run, a few
+    ms each on a busy machine), where one answer serves the whole run. A
+    write in another process still shows on the next run.
+    """
+    url = db.database_url()
+    ctx = get_script_run_ctx()
+    run = getattr(ctx, "parallel_coordinator", None) if ctx else None
+    seen = (url, db.local_writes())
+    if run is not None:
+        cached = _RUN_STAMPS.get(run)
+        if cached is not None and cached[0] == seen:
+            return cached[1]
+    version = db.data_version(_engine(url))
+    if run is not None:
+        _RUN_STAMPS[run] = (seen, version)
+    return version
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _network(url: str, version: int) -> Network:
     # Keyed on the data-version stamp: any write, in any process, bumps it,
@@ -52,7 +81,7 @@ def network() -> Network:
     """The current snapshot of the network (re-read only when the data changed)."""
     url = db.database_url()
     with store_guard():
-        return _network(url, db.data_version(_engine(url)))
+        return _network(url, data_version())
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -70,7 +99,7 @@ def match_inputs():  # noqa: ANN201 (afus.matching.MatchInputs)
     """
     url = db.database_url()
     with store_guard():
-        return _match_inputs(url, db.data_version(_engine(url)))
+        return _match_inputs(url, data_version())
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -123,14 +152,14 @@ def slide_outline(options):  # noqa: ANN001, ANN201 (afus.slides.SlideOptions ->
     """The seminar's slide list for these settings (the hand-picked order aside), built once per data version."""
     url = db.database_url()
     with store_guard():
-        return _slide_outline(url, db.data_version(_engine(url)), lang(), *_settings(options))
+        return _slide_outline(url, data_version(), lang(), *_settings(options))
 
 
 def slide(options, key: str):  # noqa: ANN001, ANN201 (afus.slides.Slide | None)
     """One seminar slide by its key, built once per data version, language and settings."""
     url = db.database_url()
     with store_guard():
-        return _slide(url, db.data_version(_engine(url)), lang(), key, *_settings(options))
+        return _slide(url, data_version(), lang(), key, *_settings(options))
 
 
 # --- language -----------------------------------------------------------------

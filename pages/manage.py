@@ -585,7 +585,7 @@ def export_file(kind: str, url: str, version: int) -> bytes:
 
 def export_section() -> None:
     st.markdown(ui.escape_markdown(ui.tr("io.export.help")))
-    version = db.data_version(ui.engine())
+    version = ui.data_version()
     url = db.database_url()
     stamp = dt.date.today().isoformat()
     col1, col2, col3 = st.columns(3)
