@@ -9,7 +9,10 @@ from afus.i18n import format_number
 # Pages rerun on every click: long lists are cut, with a link to the full list.
 PROJECTS_PER_THEME = 5
 PROJECTS_PER_LIST = 10
-CARDS = 30
+# Cities shown as cards before the table takes over: each card is four elements that a
+# search or a country change sends again (thirty cards made the country change at the
+# large scale 3.0x the minimal page's); twelve fill four rows of three.
+CARDS = 12
 
 lang = ui.lang()
 network = ui.network()
@@ -198,11 +201,11 @@ def directory() -> None:
         where = country_labels.get(country, country) if country else ui.tr("browse.cities.all_countries").lower()
         st.info(ui.escape_markdown(ui.tr("browse.cities.empty", query=query.strip(), country=where)))
         return
-    cards = found.head(CARDS)
+    cards = found.head(CARDS).to_dict("records")
     per_row = 3
     for start in range(0, len(cards), per_row):
         cols = st.columns(per_row)
-        for col, city in zip(cols, cards.iloc[start : start + per_row].to_dict("records")):
+        for col, city in zip(cols, cards[start : start + per_row]):
             with col.container(border=True):
                 city_link(city)
                 people = ui.tr("browse.inhabitants", population=format_number(city["population"], lang)) if pd.notna(city["population"]) else ui.tr("browse.population_unknown")
