@@ -9,13 +9,16 @@ The catalogue is split by area (``afus/catalogue/<area>.py``, each a dict
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 import pkgutil
 import re
 from dataclasses import dataclass
 
+from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal as _babel_decimal
+from babel.numbers import parse_pattern
 
 LANGS: tuple[str, ...] = ("en", "fr", "sv")
 DEFAULT_LANG = "en"
@@ -84,17 +87,28 @@ def missing_translations() -> list[tuple[str, str]]:
 def format_date(value: dt.date | None, lang: str, fmt: str = "long") -> str:
     if value is None or value != value:  # None or NaT
         return ""
-    return _babel_date(value, format=fmt, locale=_LOCALES[normalize_lang(lang)])
+    return _babel_date(value, format=fmt, locale=_locale(normalize_lang(lang)))
 
 
 def format_number(value: float | int | None, lang: str, decimals: int | None = None) -> str:
     """``value`` as ``lang`` writes it; with ``decimals``, exactly that many ("4,0"), else none trailing ("4")."""
     if value is None or value != value:
         return ""
-    pattern = None
-    if decimals is not None:
-        pattern = "#,##0." + "0" * decimals if decimals > 0 else "#,##0"
-    return _babel_decimal(value, format=pattern, locale=_LOCALES[normalize_lang(lang)])
+    return _babel_decimal(value, format=_decimal_pattern(decimals), locale=_locale(normalize_lang(lang)))
+
+
+# Babel parses a pattern and looks a locale up on every call: a page writes
+# hundreds of numbers (scores, counts) on a large network.
+@functools.cache
+def _decimal_pattern(decimals: int | None):  # noqa: ANN202 (babel.numbers.NumberPattern | None)
+    if decimals is None:
+        return None
+    return parse_pattern("#,##0." + "0" * decimals if decimals > 0 else "#,##0")
+
+
+@functools.cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(_LOCALES[lang])
 
 
 class CatalogueError(Exception):
