@@ -18,6 +18,9 @@ from afus.network import Network
 
 PEERS_PAGE = "pages/peers.py"
 PEERS_SHOWN = 10
+# Cards drawn at once, the others on request: a card is a dozen elements that a city
+# change sends again (ten cards made that change on a large network 5x the minimal page's).
+PEERS_FIRST = 5
 SECTIONS = ("network", "heatmap", "pairings")  # ?section=, the first is the default
 
 
@@ -171,9 +174,22 @@ def _ranking(
         _suggestions(inputs, city_id, names)
         return
     matches = matching.peer_scores(inputs, city_id, other_country_only=other, theme_ids=themes, limit=PEERS_SHOWN)
-    st.caption(ui.tr("peers.ranked.count", shown=len(matches), total=total))
-    for card in peer_view.peer_cards(net, inputs, matches, names, ui.lang()):
+    # "Show more" holds for this list only: another city or filter starts again with the first cards.
+    this_list = (city_id, theme_id, other)
+    if st.session_state.get("peers_more") != this_list:
+        st.session_state.pop("peers_more", None)
+    shown = matches if "peers_more" in st.session_state else matches[:PEERS_FIRST]
+    st.caption(ui.tr("peers.ranked.count", shown=len(shown), total=total))
+    for card in peer_view.peer_cards(net, inputs, shown, names, ui.lang()):
         _peer_card(card, city_slug)
+    if len(shown) < len(matches):
+        st.button(
+            ui.tr("peers.ranked.more", n=len(matches) - len(shown)),
+            key="peers_more_button",
+            on_click=st.session_state.__setitem__,
+            args=("peers_more", this_list),
+            icon=":material/expand_more:",
+        )
 
 
 def _url_choice(label: str, key: str, param: str, labels: dict[str, str], placeholder: str) -> None:

@@ -147,6 +147,27 @@ def test_new_data_is_matched_on_the_next_run(engine):
     assert "Paris wants to learn about “Redesign of public spaces" in plain(at)
 
 
+def test_five_cards_first_then_the_others_on_request(engine):
+    """Every member wants to learn about public spaces: Gothenburg has nine peers, five drawn at first."""
+    with write_session(engine) as session:
+        theme = session.scalar(select(Theme.id).where(Theme.slug == "public-spaces"))
+        seeking = set(session.scalars(select(CitySeek.city_id).where(CitySeek.theme_id == theme)))
+        for city in session.scalars(select(City.id).where(City.slug != "gothenburg")):
+            if city not in seeking:
+                session.add(CitySeek(city_id=city, theme_id=theme))
+    at = run_page(PAGE, city="gothenburg")
+    first = peer_names(at)
+    assert len(first) == 5
+    assert "5 of 9 matched cities shown, best first." in plain(at)
+    at.button(key="peers_more_button").click().run()
+    assert peer_names(at)[:5] == first and len(peer_names(at)) == 9
+    assert "9 of 9 matched cities shown" in plain(at) and not [b for b in at.button if b.key == "peers_more_button"]
+    at.selectbox(key="peers_city").select("umea").run()  # another list starts again with its first cards
+    at.selectbox(key="peers_city").select("gothenburg").run()
+    assert len(peer_names(at)) == 5
+    assert at.button(key="peers_more_button").label == "Show 4 more cities"
+
+
 def test_user_text_is_never_rendered_as_markup(engine):
     with write_session(engine) as session:
         session.execute(

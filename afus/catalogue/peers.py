@@ -40,6 +40,11 @@ STRINGS = {
         "fr": "{shown} {shown|ville affichée|villes affichées} sur {total}, de la mieux assortie à la moins bien assortie.",
         "sv": "{shown} av {total} matchade städer visas, bäst först.",
     },
+    "peers.ranked.more": {
+        "en": "Show {n} more {n|city|cities}",
+        "fr": "Afficher {n} {n|autre ville|autres villes}",
+        "sv": "Visa {n} {n|stad|städer} till",
+    },
     "peers.score": {"en": "Score {score}", "fr": "Score {score}", "sv": "Poäng {score}"},
     "peers.cross_country": {
         "en": "French–Swedish pair (×{factor})",
