@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 import numpy as np
@@ -142,16 +142,32 @@ def fold_each(texts: list[str]) -> list[str]:
     return folded
 
 
+RECENT_QUERIES = 128  # answers kept per snapshot
+
+
 @dataclass(frozen=True)
 class ProjectIndex:
-    """The search haystacks of one network snapshot."""
+    """The search haystacks of one network snapshot, and the answers to its latest queries."""
 
     version: int
     haystacks: pd.Series  # folded text, indexed by project id
+    # Searches shared by everyone reading this snapshot (a seminar room types the same
+    # words): on a large network a search reads every haystack (20 ms for 20,000 projects).
+    _recent: dict[tuple[str, ...], pd.Index] = field(default_factory=dict, compare=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     def matching_ids(self, query: str | None) -> pd.Index:
         """Project ids whose haystack matches ``query`` (all of them for an empty query)."""
-        return self.haystacks.index[matches(self.haystacks, query).to_numpy()]
+        terms = tuple(sorted(set(query_terms(query))))
+        with self._lock:
+            found = self._recent.get(terms)
+        if found is None:
+            found = self.haystacks.index[matches(self.haystacks, query).to_numpy()]
+            with self._lock:
+                self._recent[terms] = found
+                if len(self._recent) > RECENT_QUERIES:
+                    del self._recent[next(iter(self._recent))]  # the oldest answer
+        return found
 
 
 _MEMO: list[tuple[Network, dict[object, object]]] = []

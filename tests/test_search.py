@@ -146,6 +146,23 @@ def test_index_is_built_once_per_snapshot():
     assert project_index(other) is not project_index(net)
 
 
+def test_a_query_asked_again_is_answered_from_the_snapshot(monkeypatch):
+    """The same words in another order or case give the kept answer; new words read the haystacks."""
+    from afus import search
+
+    net = tiny_network([{"title": "Économie circulaire"}, {"title": "Mobilité"}])
+    index = project_index(net)
+    first = index.matching_ids("economie circulaire")
+    reads = []
+    monkeypatch.setattr(search, "matches", lambda *args: reads.append(args) or pytest.fail("read again"))
+    assert index.matching_ids("Circulaire ÉCONOMIE") is first
+    monkeypatch.undo()
+    assert list(index.matching_ids("mobilite")) != list(first)
+    for n in range(search.RECENT_QUERIES + 1):  # older answers make room for newer ones
+        index.matching_ids(f"word{n}")
+    assert len(index._recent) == search.RECENT_QUERIES
+
+
 # --- on the seeded store (the seeds' own wording) -------------------------------------
 
 
