@@ -302,56 +302,63 @@ st.caption(ui.tr("peers.intro"))
 # parameters back so the address shows, and shares, what is on screen.
 st.query_params.from_dict(st.query_params.to_dict())
 
-net = ui.network()
 ui.canonical_city_params("city", "with")
-inputs = ui.match_inputs()
-names = _names(net, inputs)
 
-city_slug = ui.query_param("city")
-with_slug = ui.query_param("with")
-city_id = inputs.city_id_for(city_slug) if city_slug else None
-with_id = inputs.city_id_for(with_slug) if with_slug else None
 
-if city_slug and city_id is None:
-    ui.not_found(ui.tr("peers.unknown_city", slug=city_slug), PEERS_PAGE, ui.tr("nav.peers"))
+@st.fragment  # choosing a city (or one to compare with) redraws the finder, not the page around it
+def finder() -> None:
+    net = ui.network()
+    inputs = ui.match_inputs()
+    names = _names(net, inputs)
 
-city_names = dict(zip(inputs.city_slugs, inputs.city_names))
-left, right = st.columns(2)
-with left:
-    _url_choice(ui.tr("peers.city.label"), "peers_city", "city", city_names, ui.tr("peers.city.placeholder"))
-with right:
-    # Offered once a city is chosen (Streamlit greys a disabled widget's label below WCAG AA contrast).
-    if city_id is not None:
-        others = {slug: name for slug, name in city_names.items() if slug != city_slug}  # not the city itself
-        _url_choice(ui.tr("peers.with.label"), "peers_with", "with", others, ui.tr("peers.with.placeholder"))
+    city_slug = ui.query_param("city")
+    with_slug = ui.query_param("with")
+    city_id = inputs.city_id_for(city_slug) if city_slug else None
+    with_id = inputs.city_id_for(with_slug) if with_slug else None
 
-if city_id is None:
-    st.info(ui.tr("peers.pick_city"))
-else:
-    if with_slug and with_id is None:
-        st.warning(ui.escape_markdown(ui.tr("peers.unknown_with", slug=with_slug)))
-    elif with_id is not None and with_id == city_id:
-        st.info(ui.tr("peers.compare.same"))
-    elif with_id is not None:
-        _compare(net, inputs, names, city_id, with_id)
-    _filtered_ranking(city_slug)
+    if city_slug and city_id is None:
+        ui.not_found(ui.tr("peers.unknown_city", slug=city_slug), PEERS_PAGE, ui.tr("nav.peers"))
 
-with st.expander(ui.tr("peers.how.title")):
-    st.markdown(ui.escape_markdown(ui.tr("peers.how.body")))
+    city_names = dict(zip(inputs.city_slugs, inputs.city_names))
+    left, right = st.columns(2)
+    with left:
+        _url_choice(ui.tr("peers.city.label"), "peers_city", "city", city_names, ui.tr("peers.city.placeholder"))
+    with right:
+        # Offered once a city is chosen (Streamlit greys a disabled widget's label below WCAG AA contrast).
+        if city_id is not None:
+            others = {slug: name for slug, name in city_names.items() if slug != city_slug}  # not the city itself
+            _url_choice(ui.tr("peers.with.label"), "peers_with", "with", others, ui.tr("peers.with.placeholder"))
 
-# Only the open section runs (lazy tabs): each is costly on a large network.
-section_labels = {name: ui.tr(f"peers.section.{name}") for name in SECTIONS}
-section = ui.query_param("section")
-st.session_state["peers_section"] = section_labels.get(section or "", section_labels[SECTIONS[0]])
-network_tab, heatmap_tab, pairings_tab = st.tabs(
-    list(section_labels.values()), key="peers_section", on_change=lambda: _section_changed(section_labels)
-)
-if network_tab.open:
-    with network_tab:
-        _network_picture(net, inputs, city_slug if city_id is not None else None)
-if heatmap_tab.open:
-    with heatmap_tab:
-        _heatmap(inputs, city_id)
-if pairings_tab.open:
-    with pairings_tab:
-        _pairings(inputs, names)
+    if city_id is None:
+        st.info(ui.tr("peers.pick_city"))
+    else:
+        if with_slug and with_id is None:
+            st.warning(ui.escape_markdown(ui.tr("peers.unknown_with", slug=with_slug)))
+        elif with_id is not None and with_id == city_id:
+            st.info(ui.tr("peers.compare.same"))
+        elif with_id is not None:
+            _compare(net, inputs, names, city_id, with_id)
+        _filtered_ranking(city_slug)
+
+    with st.expander(ui.tr("peers.how.title")):
+        st.markdown(ui.escape_markdown(ui.tr("peers.how.body")))
+
+    # Only the open section runs (lazy tabs): each is costly on a large network.
+    section_labels = {name: ui.tr(f"peers.section.{name}") for name in SECTIONS}
+    section = ui.query_param("section")
+    st.session_state["peers_section"] = section_labels.get(section or "", section_labels[SECTIONS[0]])
+    network_tab, heatmap_tab, pairings_tab = st.tabs(
+        list(section_labels.values()), key="peers_section", on_change=lambda: _section_changed(section_labels)
+    )
+    if network_tab.open:
+        with network_tab:
+            _network_picture(net, inputs, city_slug if city_id is not None else None)
+    if heatmap_tab.open:
+        with heatmap_tab:
+            _heatmap(inputs, city_id)
+    if pairings_tab.open:
+        with pairings_tab:
+            _pairings(inputs, names)
+
+
+finder()
