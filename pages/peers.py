@@ -1,9 +1,9 @@
 """Peer finder: ranked peers with their reasons, two cities side by side, the network, seminar pairings.
 
 URL: ``?city=<slug>`` (the asking city), ``&with=<slug>`` (compare),
-``&theme=<slug>`` and ``&other=1`` (filters), ``&section=heatmap|pairings``
-(the open section below; the network picture by default). The URL is the source of
-truth; widgets write their value back to it.
+``&theme=<slug>`` and ``&other=1`` (filters), ``&more=1`` (ten cards, not five),
+``&section=heatmap|pairings`` (the open section below; the network picture by
+default). The URL is the source of truth; widgets write their value back to it.
 """
 
 import pandas as pd
@@ -29,6 +29,11 @@ SECTIONS = ("network", "heatmap", "pairings")  # ?section=, the first is the def
 
 def _other_changed() -> None:
     ui.set_query_param("other", "1" if st.session_state.get("peers_other") else None)
+    ui.set_query_param("more", None)  # another list starts again with its first cards
+
+
+def _show_more() -> None:
+    ui.set_query_param("more", "1")
 
 
 def _section_changed(labels: dict[str, str]) -> None:
@@ -174,11 +179,7 @@ def _ranking(
         _suggestions(inputs, city_id, names)
         return
     matches = matching.peer_scores(inputs, city_id, other_country_only=other, theme_ids=themes, limit=PEERS_SHOWN)
-    # "Show more" holds for this list only: another city or filter starts again with the first cards.
-    this_list = (city_id, theme_id, other)
-    if st.session_state.get("peers_more") != this_list:
-        st.session_state.pop("peers_more", None)
-    shown = matches if "peers_more" in st.session_state else matches[:PEERS_FIRST]
+    shown = matches if ui.query_param("more") == "1" else matches[:PEERS_FIRST]
     st.caption(ui.tr("peers.ranked.count", shown=len(shown), total=total))
     for card in peer_view.peer_cards(net, inputs, shown, names, ui.lang()):
         _peer_card(card, city_slug)
@@ -186,15 +187,23 @@ def _ranking(
         st.button(
             ui.tr("peers.ranked.more", n=len(matches) - len(shown)),
             key="peers_more_button",
-            on_click=st.session_state.__setitem__,
-            args=("peers_more", this_list),
+            on_click=_show_more,
             icon=":material/expand_more:",
         )
 
 
 def _url_choice(label: str, key: str, param: str, labels: dict[str, str], placeholder: str) -> None:
-    """A select box of ``labels``' slugs, empty until chosen, kept in step with ``?param=``."""
-    changed = ui.bind_to_url(key, param, labels, default=None)
+    """A select box of ``labels``' slugs, empty until chosen, kept in step with ``?param=``.
+
+    Choosing another city or theme makes another list: it starts again with its first cards (no ``?more=``).
+    """
+    write_param = ui.bind_to_url(key, param, labels, default=None)
+
+    def changed() -> None:
+        write_param()
+        if param != "with":
+            ui.set_query_param("more", None)
+
     st.selectbox(
         label, list(labels), index=None, format_func=lambda slug: labels.get(slug, slug),
         placeholder=placeholder, key=key, on_change=changed,
