@@ -32,8 +32,8 @@ def _other_changed() -> None:
     ui.set_query_param("more", None)  # another list starts again with its first cards
 
 
-def _show_more() -> None:
-    ui.set_query_param("more", "1")
+def _toggle_more() -> None:
+    ui.set_query_param("more", None if ui.query_param("more") == "1" else "1")
 
 
 def _section_changed(labels: dict[str, str]) -> None:
@@ -179,16 +179,18 @@ def _ranking(
         _suggestions(inputs, city_id, names)
         return
     matches = matching.peer_scores(inputs, city_id, other_country_only=other, theme_ids=themes, limit=PEERS_SHOWN)
-    shown = matches if ui.query_param("more") == "1" else matches[:PEERS_FIRST]
+    more = ui.query_param("more") == "1"
+    shown = matches if more else matches[:PEERS_FIRST]
     st.caption(ui.tr("peers.ranked.count", shown=len(shown), total=total))
     for card in peer_view.peer_cards(net, inputs, shown, names, ui.lang()):
         _peer_card(card, city_slug)
-    if len(shown) < len(matches):
+    if len(matches) > PEERS_FIRST:
+        # One button that shows more, then fewer: after a press the keyboard's focus stays on it.
         st.button(
-            ui.tr("peers.ranked.more", n=len(matches) - len(shown)),
+            ui.tr("peers.ranked.fewer", n=PEERS_FIRST) if more else ui.tr("peers.ranked.more", n=len(matches) - PEERS_FIRST),
             key="peers_more_button",
-            on_click=_show_more,
-            icon=":material/expand_more:",
+            on_click=_toggle_more,
+            icon=":material/expand_less:" if more else ":material/expand_more:",
         )
 
 

@@ -138,3 +138,35 @@ def test_the_filters_narrow_the_ranking_alone_and_write_the_url(app_server, page
     goto(page, app_server, "/peers", city="saint-brieuc", theme="public-spaces")
     assert card_titles(page) == ["Gothenburg", "Umeå"]
     assert_healthy(page)
+
+
+def test_show_more_keeps_the_keyboard_on_its_button_and_the_address_says_it(private_app_server, page) -> None:  # noqa: ANN001
+    """Every member wants to learn about public spaces: Gothenburg has nine peers, five cards first."""
+    from sqlalchemy import select
+
+    from afus import db
+    from afus.models import City, CitySeek, Theme
+
+    engine = db.make_engine(private_app_server.database_url)
+    with db.write_session(engine) as session:
+        theme = session.scalar(select(Theme.id).where(Theme.slug == "public-spaces"))
+        seeking = set(session.scalars(select(CitySeek.city_id).where(CitySeek.theme_id == theme)))
+        for city in session.scalars(select(City.id).where(City.slug != "gothenburg")):
+            if city not in seeking:
+                session.add(CitySeek(city_id=city, theme_id=theme))
+    engine.dispose()
+    goto(page, private_app_server, "/peers", city="gothenburg")
+    assert len(card_titles(page)) == 5
+    page.locator(".st-key-peers_more_button button").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelectorAll(\"[class*='st-key-peers_card_'] h3\").length === 9")
+    wait_for_app(page)
+    assert query_params(page).get("more") == "1"
+    assert page.evaluate("() => !!document.activeElement.closest('.st-key-peers_more_button')")
+    assert "Show only the first 5" in widget(page, "peers_more_button").inner_text()
+    page.keyboard.press("Enter")  # and back to five, the focus still there
+    page.wait_for_function("() => document.querySelectorAll(\"[class*='st-key-peers_card_'] h3\").length === 5")
+    wait_for_app(page)
+    assert "more" not in query_params(page)
+    assert page.evaluate("() => !!document.activeElement.closest('.st-key-peers_more_button')")
+    assert_healthy(page)

@@ -45,6 +45,11 @@ STRINGS = {
         "fr": "Afficher {n} {n|autre ville|autres villes}",
         "sv": "Visa {n} {n|stad|städer} till",
     },
+    "peers.ranked.fewer": {
+        "en": "Show only the first {n}",
+        "fr": "N'afficher que les {n} premières",
+        "sv": "Visa bara de {n} första",
+    },
     "peers.score": {"en": "Score {score}", "fr": "Score {score}", "sv": "Poäng {score}"},
     "peers.cross_country": {
         "en": "French–Swedish pair (×{factor})",
