@@ -327,9 +327,9 @@ def chart(figure, caption: str, data, *, key: str) -> None:  # noqa: ANN001
     st.echarts_chart(figure.option, height=figure.height, key=key, renderer="svg", alt=caption)
     st.caption(escape_markdown(caption))
     # The table is sent only while its expander is open (opening it reruns the page or
-    # fragment): a closed one costs nothing when a filter changes the page. Sent always, a
-    # table of Markdown cells was re-drawn by the browser on every rerun (the /peers city
-    # change 371 -> 295 ms without the network map's table, the /themes city 237 -> 206 ms).
+    # fragment): a closed one costs nothing when a filter changes the page. Sent always, it
+    # cost a Styler on the server and a table of Markdown cells that the browser drew again
+    # on every rerun.
     shown = st.expander(tr("browse.chart_data"), key=chart_data_key(key), on_change="rerun")
     if shown.open:
         with shown:
