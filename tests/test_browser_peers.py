@@ -8,7 +8,9 @@ import re
 
 import pytest
 
+from afus import db
 from tests.browser_support import address_has, choose, follow, goto, main_text, query_params, url_path, wait_for_app, widget
+from tests.peer_data import every_other_member_seeks
 
 pytestmark = pytest.mark.browser
 
@@ -142,18 +144,8 @@ def test_the_filters_narrow_the_ranking_alone_and_write_the_url(app_server, page
 
 def test_show_more_keeps_the_keyboard_on_its_button_and_the_address_says_it(private_app_server, page) -> None:  # noqa: ANN001
     """Every member wants to learn about public spaces: Gothenburg has nine peers, five cards first."""
-    from sqlalchemy import select
-
-    from afus import db
-    from afus.models import City, CitySeek, Theme
-
     engine = db.make_engine(private_app_server.database_url)
-    with db.write_session(engine) as session:
-        theme = session.scalar(select(Theme.id).where(Theme.slug == "public-spaces"))
-        seeking = set(session.scalars(select(CitySeek.city_id).where(CitySeek.theme_id == theme)))
-        for city in session.scalars(select(City.id).where(City.slug != "gothenburg")):
-            if city not in seeking:
-                session.add(CitySeek(city_id=city, theme_id=theme))
+    every_other_member_seeks(engine, "public-spaces", "gothenburg")
     engine.dispose()
     goto(page, private_app_server, "/peers", city="gothenburg")
     assert len(card_titles(page)) == 5

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from afus.db import write_session
 from afus.models import City, CitySeek, Project, Theme
 from tests.apptest import all_text, as_read, heatmap_rows, map_charts, open_chart_data, run_page, stat_charts, tables
+from tests.peer_data import every_other_member_seeks
 
 PAGE = "pages/peers.py"
 
@@ -149,12 +150,7 @@ def test_new_data_is_matched_on_the_next_run(engine):
 
 def test_five_cards_first_then_the_others_on_request(engine):
     """Every member wants to learn about public spaces: Gothenburg has nine peers, five drawn at first."""
-    with write_session(engine) as session:
-        theme = session.scalar(select(Theme.id).where(Theme.slug == "public-spaces"))
-        seeking = set(session.scalars(select(CitySeek.city_id).where(CitySeek.theme_id == theme)))
-        for city in session.scalars(select(City.id).where(City.slug != "gothenburg")):
-            if city not in seeking:
-                session.add(CitySeek(city_id=city, theme_id=theme))
+    every_other_member_seeks(engine, "public-spaces", "gothenburg")
     at = run_page(PAGE, city="gothenburg")
     first = peer_names(at)
     assert len(first) == 5
