@@ -224,18 +224,17 @@ def peer_network_map(
     country_labels: Mapping[str, str],
     *,
     link_label: str,
-    focus_slug: str | None = None,
     height: int = 560,
 ) -> EChart:
     """Cities on the map joined by their matches; a thicker line is a stronger match.
 
     ``cities`` needs ``id``, ``slug``, ``name``, ``country``, ``latitude``,
     ``longitude``; ``links`` are (city id, city id, score). Only cities on a
-    link (and the focused one) are drawn; links are grouped in three widths
+    link are drawn; links are grouped in three widths
     (thirds of the best score) so the option stays small at any size.
     """
     linked = {i for a, b, _ in links for i in (a, b)}
-    shown = cities[cities["id"].isin(linked) | (cities["slug"] == focus_slug)]
+    shown = cities[cities["id"].isin(linked)]
     where = {
         int(r.id): [round(float(r.longitude), 4), round(mercator_y(float(r.latitude)), 4)]
         for r in shown.itertuples()
@@ -265,7 +264,6 @@ def peer_network_map(
     return member_map(
         shown,
         country_labels,
-        focus_slug=focus_slug,
         height=height,
         labelled=len(shown) <= LABELLED_NODES_MAX,
         extra_series=line_series,

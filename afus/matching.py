@@ -288,6 +288,7 @@ class MatchInputs:
 
 
 MEMO_MAX_ENTRIES = 64
+RECENT_MAX = 256  # answers kept per group by memoised_recent
 
 
 def memoised(inputs: MatchInputs, key: Hashable, build: Callable[[], T]) -> T:
@@ -303,6 +304,22 @@ def memoised(inputs: MatchInputs, key: Hashable, build: Callable[[], T]) -> T:
     if len(memo) >= MEMO_MAX_ENTRIES:
         memo.pop(next(iter(memo)))
     memo[key] = value
+    return value
+
+
+def memoised_recent(inputs: MatchInputs, group: Hashable, key: Hashable, build: Callable[[], T], keep: int = RECENT_MAX) -> T:
+    """``build()`` for ``key``, kept among the latest ``keep`` keys of ``group`` on this snapshot.
+
+    For results asked with many arguments (one city's ranking): the answers
+    are shared by every reader of the snapshot, the oldest dropped first.
+    """
+    answers: dict = memoised(inputs, group, dict)
+    if key in answers:
+        return answers[key]
+    value = build()
+    answers[key] = value
+    if len(answers) > keep:
+        answers.pop(next(iter(answers)), None)
     return value
 
 

@@ -65,7 +65,8 @@ class PeerCard:
     score: float
     share: float  # score / best score, for the bar
     country_factor: float
-    sentences: tuple[str, ...]
+    sentences: tuple[str, ...]  # the strongest reasons, in words
+    more_reasons: int  # how many weaker reasons are left out
     projects: tuple[ProjectRef, ...]
     contact: Contact
 
@@ -140,9 +141,14 @@ def peer_cards(
     names: Names,
     lang: str,
     *,
+    max_reasons: int = 5,
     max_projects: int = 4,
 ) -> list[PeerCard]:
-    """Cards for ranked matches: the peer's projects behind the reasons first, then the asking city's."""
+    """Cards for ranked matches: the ``max_reasons`` strongest reasons, and projects behind them (the peer's first, then the asking city's).
+
+    On a large network two cities can share thirty themes: a card says how
+    many more there are, and the side-by-side comparison lists them all.
+    """
     best = max((m.score for m in matches), default=0.0)
     cards = []
     for match in matches:
@@ -160,7 +166,8 @@ def peer_cards(
                 score=match.score,
                 share=score_share(match.score, best),
                 country_factor=match.country_factor,
-                sentences=tuple(describe_reason(r, names, lang) for r in match.reasons),
+                sentences=tuple(describe_reason(r, names, lang) for r in match.reasons[:max_reasons]),
+                more_reasons=max(0, len(match.reasons) - max_reasons),
                 projects=tuple(_projects_by_id(network, inputs, ids, lang)),
                 contact=_contact(network, inputs, match.city_id),
             )
@@ -225,10 +232,8 @@ def theme_ids_by_slug(network: Network, inputs: MatchInputs, options: Sequence[t
     return {str(slug): int(tid) for slug, tid in zip(network.themes["slug"], network.themes["id"]) if slug in wanted}
 
 
-def heatmap_frame(
-    inputs: MatchInputs, *, focus_id: int | None = None, limit: int = HEATMAP_CITIES_MAX
-) -> tuple[pd.DataFrame, int]:
-    """The score matrix of the ``limit`` most connected cities (and the focused one), and the total count.
+def heatmap_frame(inputs: MatchInputs, *, limit: int = HEATMAP_CITIES_MAX) -> tuple[pd.DataFrame, int]:
+    """The score matrix of the ``limit`` most connected cities, and how many cities have a score at all.
 
     Cities with no score at all are left out; order is by name.
     """
@@ -236,10 +241,6 @@ def heatmap_frame(
     totals = matrix.sum(axis=1)
     active = np.flatnonzero(totals > 0)
     chosen = active[np.argsort(-np.round(totals[active], 9), kind="stable")][:limit]
-    if focus_id is not None and focus_id in inputs.city_index:
-        f = inputs.city_index[focus_id]
-        if f not in chosen and totals[f] > 0:
-            chosen = np.r_[chosen[: limit - 1], f]
     chosen = np.sort(chosen)  # rows are in name order
     labels = [inputs.city_names[i] for i in chosen]
     frame = pd.DataFrame(matrix[np.ix_(chosen, chosen)], index=labels, columns=labels)

@@ -41,9 +41,27 @@ def engine() -> Engine:
     return _engine(db.database_url())
 
 
-# Stamps read in the script or fragment run they belong to, by that run's
-# ParallelFragmentCoordinator: Streamlit makes a fresh one for every run.
-_RUN_STAMPS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# What a script or fragment run read of the store, by that run's
+# ParallelFragmentCoordinator (Streamlit makes a fresh one for every run):
+# (url, local writes) when read, the data-version stamp, and the snapshots
+# taken at that stamp.
+_RUN_READS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _run_reads() -> tuple[int, dict[str, object]]:
+    """This run's data-version stamp and the snapshots it took, read again after a write here."""
+    url = db.database_url()
+    ctx = get_script_run_ctx()
+    run = getattr(ctx, "parallel_coordinator", None) if ctx else None
+    seen = (url, db.local_writes())
+    if run is not None:
+        cached = _RUN_READS.get(run)
+        if cached is not None and cached[0] == seen:
+            return cached[1], cached[2]
+    version, taken = db.data_version(_engine(url)), {}
+    if run is not None:
+        _RUN_READS[run] = (seen, version, taken)
+    return version, taken
 
 
 def data_version() -> int:
@@ -54,18 +72,15 @@ def data_version() -> int:
     ms each on a busy machine), where one answer serves the whole run. A
     write in another process still shows on the next run.
     """
-    url = db.database_url()
-    ctx = get_script_run_ctx()
-    run = getattr(ctx, "parallel_coordinator", None) if ctx else None
-    seen = (url, db.local_writes())
-    if run is not None:
-        cached = _RUN_STAMPS.get(run)
-        if cached is not None and cached[0] == seen:
-            return cached[1]
-    version = db.data_version(_engine(url))
-    if run is not None:
-        _RUN_STAMPS[run] = (seen, version)
-    return version
+    return _run_reads()[0]
+
+
+def _this_run(name: str, load: Callable[[str, int], T]) -> T:
+    """``load(url, stamp)`` (a cached read) once per run: a cache's own look-up costs a few ms a call."""
+    version, taken = _run_reads()
+    if name not in taken:
+        taken[name] = load(db.database_url(), version)
+    return taken[name]  # type: ignore[return-value]
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -79,9 +94,8 @@ def _network(url: str, version: int) -> Network:
 
 def network() -> Network:
     """The current snapshot of the network (re-read only when the data changed)."""
-    url = db.database_url()
     with store_guard():
-        return _network(url, data_version())
+        return _this_run("network", _network)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -97,9 +111,8 @@ def match_inputs():  # noqa: ANN201 (afus.matching.MatchInputs)
     The score matrix and seminar pairings are memoised on it, so they too are
     computed once per data version.
     """
-    url = db.database_url()
     with store_guard():
-        return _match_inputs(url, data_version())
+        return _this_run("match_inputs", _match_inputs)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)

@@ -1,4 +1,9 @@
-"""Peer finder: ranked peers with their reasons, two cities side by side, the network, seminar pairings.
+"""Peer finder: ranked peers with their reasons, two cities side by side; below, the whole network.
+
+The finder (a city, its peers, a comparison) and the network as a whole
+(map, scores between cities, seminar pairings) are two fragments: choosing
+a city leaves the network's sections as they are, and choosing a section
+leaves the finder.
 
 URL: ``?city=<slug>`` (the asking city), ``&with=<slug>`` (compare),
 ``&theme=<slug>`` and ``&other=1`` (filters), ``&more=1`` (ten cards, not five),
@@ -48,12 +53,12 @@ def _score(value: float) -> str:
     return matching.format_score(value, ui.lang())
 
 
-def _contact(contact: peer_view.Contact) -> None:
+def _contact_line(contact: peer_view.Contact) -> str:
+    """Whom to call, as one line of Markdown (the names and address escaped)."""
     if contact.is_empty:
-        st.caption(ui.tr("peers.contact.none"))
-    else:
-        parts = " · ".join(ui.escape_markdown(p) for p in (contact.name, contact.email) if p)
-        st.markdown(f"**{ui.escape_markdown(ui.tr('peers.contact'))}**: {parts}")
+        return ui.escape_markdown(ui.tr("peers.contact.none"))
+    parts = " · ".join(ui.escape_markdown(p) for p in (contact.name, contact.email) if p)
+    return f"**{ui.escape_markdown(ui.tr('peers.contact'))}**: {parts}"
 
 
 def _project_links(projects: tuple[peer_view.ProjectRef, ...]) -> None:
@@ -67,29 +72,30 @@ def _project_links(projects: tuple[peer_view.ProjectRef, ...]) -> None:
         )
 
 
-def _sentences(sentences: tuple[str, ...], title: str | None = None, then: str | None = None) -> None:
-    """A bulleted list of plain sentences (escaped), under an optional bold title,
-    then an optional bold heading for what follows; one element."""
-    lines = [f"**{ui.escape_markdown(title)}**", ""] if title else []
-    lines += [f"- {ui.escape_markdown(s)}" for s in sentences]
-    if then:
-        lines += ["", f"**{ui.escape_markdown(then)}**"]
-    st.markdown("\n".join(lines))
+def _sentences(sentences: tuple[str, ...]) -> None:
+    """A bulleted list of plain sentences (escaped), one element."""
+    st.markdown("\n".join(f"- {ui.escape_markdown(s)}" for s in sentences))
 
 
 def _peer_card(card: peer_view.PeerCard, city_slug: str) -> None:
+    # A city change sends every card again, and each element costs the browser
+    # a millisecond or two: the text is two Markdown elements around the score
+    # bar (a Markdown heading costs half a subheader), and the links share rows.
     with st.container(border=True, key=f"peers_card_{card.slug}"):
-        st.subheader(ui.escape_markdown(card.name))
-        caption = ui.tr(f"country.{card.country}")
+        country = ui.tr(f"country.{card.country}")
         if card.country_factor > 1:
-            caption += " · " + ui.tr("peers.cross_country", factor=format_number(card.country_factor, ui.lang()))
-        st.caption(caption)
+            country += " · " + ui.tr("peers.cross_country", factor=format_number(card.country_factor, ui.lang()))
+        st.markdown(f"### {ui.escape_markdown(card.name)}\n\n{ui.escape_markdown(country)}")
         st.progress(card.share, text=ui.tr("peers.score", score=_score(card.score)))
-        # A city change redraws ten cards: each is kept to few elements (the
-        # projects' heading ends the reasons' text; the two links share a row).
-        _sentences(card.sentences, title=ui.tr("peers.reasons"), then=ui.tr("peers.projects") if card.projects else None)
+        lines = [f"**{ui.escape_markdown(ui.tr('peers.reasons'))}**", ""]
+        lines += [f"- {ui.escape_markdown(s)}" for s in card.sentences]
+        if card.more_reasons:
+            lines += ["", ui.escape_markdown(ui.tr("peers.reasons.more", n=card.more_reasons))]
+        lines += ["", _contact_line(card.contact)]
+        if card.projects:
+            lines += ["", f"**{ui.escape_markdown(ui.tr('peers.projects'))}**"]
+        st.markdown("\n".join(lines))
         _project_links(card.projects)
-        _contact(card.contact)
         with st.container(horizontal=True, gap="large"):
             st.page_link(
                 PEERS_PAGE,
@@ -144,7 +150,10 @@ def _side(side: peer_view.CitySide) -> None:
         _sentences(side.seeks)
     else:
         st.caption(ui.tr("peers.compare.nothing"))
-    _contact(side.contact)
+    if side.contact.is_empty:
+        st.caption(_contact_line(side.contact))
+    else:
+        st.markdown(_contact_line(side.contact))
 
 
 def _compare(net: Network, inputs: MatchInputs, names: Names, city_id: int, with_id: int) -> None:
@@ -163,31 +172,46 @@ def _compare(net: Network, inputs: MatchInputs, names: Names, city_id: int, with
         _side(peer_view.city_side(net, inputs, with_id, names, ui.lang()))
 
 
+def _ranked_cards(
+    net: Network, inputs: MatchInputs, names: Names, city_id: int, theme_id: int | None, other: bool
+) -> tuple[int, list[peer_view.PeerCard]]:
+    """How many cities match, and the cards of the first ``PEERS_SHOWN``: built once per snapshot for everyone."""
+
+    def build() -> tuple[int, list[peer_view.PeerCard]]:
+        themes = [theme_id] if theme_id is not None else None
+        total = matching.count_peers(inputs, city_id, other_country_only=other, theme_ids=themes)
+        matches = matching.peer_scores(inputs, city_id, other_country_only=other, theme_ids=themes, limit=PEERS_SHOWN) if total else []
+        return total, peer_view.peer_cards(net, inputs, matches, names, ui.lang())
+
+    return matching.memoised_recent(inputs, "page.ranked_cards", (city_id, theme_id, other, ui.lang()), build)
+
+
 def _ranking(
     net: Network, inputs: MatchInputs, names: Names, city_id: int, city_slug: str, theme_id: int | None, other: bool
 ) -> None:
     city_name = inputs.name_of(city_id)
-    st.header(ui.escape_markdown(ui.tr("peers.ranked.title", city=city_name)))
+    # A Markdown heading, with the count under it in the same element: it costs the browser less than st.header.
+    title = f"## {ui.escape_markdown(ui.tr('peers.ranked.title', city=city_name))}"
     if not matching.has_activity(inputs, city_id):
+        st.markdown(title)
         st.info(ui.tr("peers.no_data", city=city_name))
         _suggestions(inputs, city_id, names)
         return
-    themes = [theme_id] if theme_id is not None else None
-    total = matching.count_peers(inputs, city_id, other_country_only=other, theme_ids=themes)
+    total, cards = _ranked_cards(net, inputs, names, city_id, theme_id, other)
     if total == 0:
+        st.markdown(title)
         st.info(ui.tr("peers.no_match", city=city_name))
         _suggestions(inputs, city_id, names)
         return
-    matches = matching.peer_scores(inputs, city_id, other_country_only=other, theme_ids=themes, limit=PEERS_SHOWN)
     more = ui.query_param("more") == "1"
-    shown = matches if more else matches[:PEERS_FIRST]
-    st.caption(ui.tr("peers.ranked.count", shown=len(shown), total=total))
-    for card in peer_view.peer_cards(net, inputs, shown, names, ui.lang()):
+    shown = cards if more else cards[:PEERS_FIRST]
+    st.markdown(f"{title}\n\n:small[{ui.escape_markdown(ui.tr('peers.ranked.count', shown=len(shown), total=total))}]")
+    for card in shown:
         _peer_card(card, city_slug)
-    if len(matches) > PEERS_FIRST:
+    if len(cards) > PEERS_FIRST:
         # One button that shows more, then fewer: after a press the keyboard's focus stays on it.
         st.button(
-            ui.tr("peers.ranked.fewer", n=PEERS_FIRST) if more else ui.tr("peers.ranked.more", n=len(matches) - PEERS_FIRST),
+            ui.tr("peers.ranked.fewer", n=PEERS_FIRST) if more else ui.tr("peers.ranked.more", n=len(cards) - PEERS_FIRST),
             key="peers_more_button",
             on_click=_toggle_more,
             icon=":material/expand_less:" if more else ":material/expand_more:",
@@ -216,6 +240,12 @@ def _names(net: Network, inputs: MatchInputs) -> Names:
     return matching.memoised(inputs, ("names", ui.lang()), lambda: matching.names_from_network(net, ui.lang()))
 
 
+def _theme_filter(net: Network, inputs: MatchInputs, names: Names) -> tuple[list[tuple[str, str]], dict[str, int]]:
+    """The themes offered as filters, (slug, name) in catalogue order, and their ids by slug."""
+    options = peer_view.matchable_themes(net, inputs, names)
+    return options, peer_view.theme_ids_by_slug(net, inputs, options)
+
+
 @st.fragment  # the theme filter and the other-country toggle redraw the ranking only
 def _filtered_ranking(city_slug: str) -> None:
     # The snapshot is read here, not passed in: a fragment rerun then sees the latest edits too.
@@ -227,8 +257,7 @@ def _filtered_ranking(city_slug: str) -> None:
         return
     theme_slug = ui.query_param("theme")
     other = ui.query_param("other") == "1"
-    theme_options = peer_view.matchable_themes(net, inputs, names)
-    theme_ids = peer_view.theme_ids_by_slug(net, inputs, theme_options)
+    theme_options, theme_ids = matching.memoised(inputs, ("page.theme_filter", ui.lang()), lambda: _theme_filter(net, inputs, names))
     theme_id = theme_ids.get(theme_slug) if theme_slug else None
     if theme_slug and theme_id is None:
         st.warning(ui.escape_markdown(ui.tr("peers.unknown_theme", slug=theme_slug)))
@@ -244,7 +273,7 @@ def _filtered_ranking(city_slug: str) -> None:
     _ranking(net, inputs, names, city_id, city_slug, theme_id, other)
 
 
-def _network_picture(net: Network, inputs: MatchInputs, city_slug: str | None) -> None:
+def _network_picture(net: Network, inputs: MatchInputs) -> None:
     links = matching.strongest_links(inputs, limit=peer_view.NETWORK_LINKS_MAX)
     if not links:
         st.info(ui.tr("peers.network.none"))
@@ -253,8 +282,8 @@ def _network_picture(net: Network, inputs: MatchInputs, city_slug: str | None) -
     labels = {c: ui.tr(f"country.{c}") for c in ("FR", "SE")}
     figure = matching.memoised(
         inputs,
-        ("page.network_map", ui.lang(), city_slug),
-        lambda: peer_network_map(net.cities, links, labels, link_label=ui.tr("peers.network.link"), focus_slug=city_slug),
+        ("page.network_map", ui.lang()),
+        lambda: peer_network_map(net.cities, links, labels, link_label=ui.tr("peers.network.link")),
     )
     city = ui.tr("peers.col.city")
     data = pd.DataFrame(
@@ -264,13 +293,13 @@ def _network_picture(net: Network, inputs: MatchInputs, city_slug: str | None) -
     ui.chart(figure, ui.tr("peers.network.caption", shown=len(links), total=total), data, key="peers_network_map")
 
 
-def _heatmap(inputs: MatchInputs, city_id: int | None) -> None:
-    frame, total = matching.memoised(inputs, ("page.heatmap_frame", city_id), lambda: peer_view.heatmap_frame(inputs, focus_id=city_id))
+def _heatmap(inputs: MatchInputs) -> None:
+    frame, total = matching.memoised(inputs, "page.heatmap_frame", lambda: peer_view.heatmap_frame(inputs))
     if frame.empty:
         st.info(ui.tr("peers.network.none"))
         return
     figure = matching.memoised(
-        inputs, ("page.heatmap", ui.lang(), city_id), lambda: score_heatmap(frame, colorbar_title=ui.tr("peers.heatmap.colorbar"), lang=ui.lang(), decimals=matching.SCORE_DECIMALS)
+        inputs, ("page.heatmap", ui.lang()), lambda: score_heatmap(frame, colorbar_title=ui.tr("peers.heatmap.colorbar"), lang=ui.lang(), decimals=matching.SCORE_DECIMALS)
     )
     data = frame.round(matching.SCORE_DECIMALS).astype(float)
     for name in data.columns:  # a city with itself is not a pair: blank, as on the chart
@@ -351,9 +380,12 @@ def finder() -> None:
             _compare(net, inputs, names, city_id, with_id)
         _filtered_ranking(city_slug)
 
-    with st.expander(ui.tr("peers.how.title")):
-        st.markdown(ui.escape_markdown(ui.tr("peers.how.body")))
 
+@st.fragment  # the network as a whole: a city choice leaves it as it is, a section choice redraws it alone
+def network_sections() -> None:
+    net = ui.network()
+    inputs = ui.match_inputs()
+    st.header(ui.tr("peers.network.title"))
     # Only the open section runs (lazy tabs): each is costly on a large network.
     section_labels = {name: ui.tr(f"peers.section.{name}") for name in SECTIONS}
     section = ui.query_param("section")
@@ -363,13 +395,16 @@ def finder() -> None:
     )
     if network_tab.open:
         with network_tab:
-            _network_picture(net, inputs, city_slug if city_id is not None else None)
+            _network_picture(net, inputs)
     if heatmap_tab.open:
         with heatmap_tab:
-            _heatmap(inputs, city_id)
+            _heatmap(inputs)
     if pairings_tab.open:
         with pairings_tab:
-            _pairings(inputs, names)
+            _pairings(inputs, _names(net, inputs))
 
 
 finder()
+with st.expander(ui.tr("peers.how.title")):  # the same for every city: outside the finder's reruns
+    st.markdown(ui.escape_markdown(ui.tr("peers.how.body")))
+network_sections()

@@ -49,3 +49,23 @@ def test_a_write_in_the_run_is_seen_in_the_same_run(engine):
     assert again == before and after == before + 1
     at.run()  # the next run reads the stamp anew
     assert int(at.markdown[0].value.split()[0]) == after
+
+
+def script_reading_the_snapshot_around_a_write() -> None:
+    import streamlit as st
+
+    from afus import db, ui
+
+    first, again = ui.network(), ui.network()
+    with db.write_session(ui.engine()):
+        pass  # a save: bumps the stamp
+    st.write(f"{first is again} {ui.network() is first}")
+
+
+def test_the_snapshot_is_taken_once_per_run_and_again_after_a_write(engine):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(script_reading_the_snapshot_around_a_write)
+    at.run()
+    assert not at.exception
+    assert at.markdown[0].value == "True False"

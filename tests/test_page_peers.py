@@ -21,8 +21,8 @@ def plain(at) -> str:  # noqa: ANN001
 
 
 def peer_names(at) -> list[str]:  # noqa: ANN001
-    """Names on the peer cards, in page order."""
-    return [el.value.replace("\\", "") for el in at.subheader]
+    """Names on the peer cards (their headings), in page order."""
+    return [el.value.split("\n")[0].removeprefix("### ").replace("\\", "") for el in at.markdown if el.value.startswith("### ")]
 
 
 def links(at) -> list[tuple[str, str, str]]:  # noqa: ANN001

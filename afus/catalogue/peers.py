@@ -50,6 +50,11 @@ STRINGS = {
         "fr": "N'afficher que les {n} premières",
         "sv": "Visa bara de {n} första",
     },
+    "peers.reasons.more": {
+        "en": "and {n} more {n|reason|reasons}: “Compare side by side” lists them all.",
+        "fr": "et {n} {n|autre raison|autres raisons} : «\u00a0Comparer côte à côte\u00a0» les donne toutes.",
+        "sv": "och {n} skäl till: ”Jämför sida vid sida” visar alla.",
+    },
     "peers.score": {"en": "Score {score}", "fr": "Score {score}", "sv": "Poäng {score}"},
     "peers.cross_country": {
         "en": "French–Swedish pair (×{factor})",
@@ -128,6 +133,7 @@ STRINGS = {
         "fr": "Pas encore de thème commun entre ces deux villes.",
         "sv": "Inget gemensamt tema mellan dessa två städer ännu.",
     },
+    "peers.network.title": {"en": "The whole network", "fr": "L'ensemble du réseau", "sv": "Hela nätverket"},
     "peers.section.network": {"en": "Network picture", "fr": "Carte du réseau", "sv": "Nätverksbild"},
     "peers.section.heatmap": {"en": "Scores between cities", "fr": "Scores entre villes", "sv": "Poäng mellan städer"},
     "peers.section.pairings": {"en": "Seminar pairings", "fr": "Binômes pour le séminaire", "sv": "Par för seminariet"},
