@@ -94,6 +94,28 @@ def test_compare_two_cities_side_by_side(engine):
     assert ("projects", "project=saint-brieuc-place-de-la-grille") in [(p, q) for p, q, _ in links(at)]
 
 
+def test_a_card_gives_the_five_strongest_reasons_and_the_comparison_all(engine):
+    """Two cities that each want to learn about every theme: more reasons than a card shows."""
+    with write_session(engine) as session:
+        ids = {slug: city for slug, city in session.execute(select(City.slug, City.id))}
+        declared = {(city, theme) for city, theme in session.execute(select(CitySeek.city_id, CitySeek.theme_id))}
+        for theme in session.scalars(select(Theme.id)):
+            for city in (ids["saint-brieuc"], ids["malmo"]):
+                if (city, theme) not in declared:
+                    session.add(CitySeek(city_id=city, theme_id=theme))
+    at = run_page(PAGE, city="saint-brieuc")
+    assert peer_names(at)[0] == "Malmö"
+    [why] = [el.value for el in at.markdown if el.value.startswith("**Why**")][:1]
+    reasons = [line for line in why.splitlines() if line.startswith("- ")]
+    assert len(reasons) == 5
+    [more] = [line for line in as_read(why).splitlines() if line.startswith("and ")]
+    hidden = int(more.split()[1])
+    assert hidden > 0 and more == f"and {hidden} more reasons: “Compare side by side” lists them all."
+    compared = run_page(PAGE, city="saint-brieuc", **{"with": "malmo"})
+    [listed] = [el.value for el in compared.markdown if el.value.startswith("- ")][:1]
+    assert len(listed.splitlines()) == 5 + hidden
+
+
 def test_compare_with_an_unknown_or_the_same_city(engine):
     at = run_page(PAGE, city="saint-brieuc", **{"with": "atlantis"})
     assert not at.exception
