@@ -174,13 +174,15 @@ def show_directory(with_title: bool = True) -> None:
 
 @st.fragment  # searching or choosing a country redraws the directory only
 def directory() -> None:
+    # Its own reruns read the snapshot anew (the module's ``network`` is the last full run's).
+    net = ui.network()
     st.markdown(ui.tr("browse.cities.intro"))
     search_col, country_col = st.columns([3, 2])
     with search_col:
         write_query = ui.bind_to_url("cities_q", "q")
         st.text_input(ui.tr("browse.cities.search"), key="cities_q", placeholder=ui.tr("browse.cities.search_placeholder"), on_change=write_query)
     with country_col:
-        countries = [""] + sorted(set(network.cities["country"]), key=lambda c: country_labels.get(c, c))
+        countries = [""] + sorted(set(net.cities["country"]), key=lambda c: country_labels.get(c, c))
         if ui.query_param("country") and ui.query_param("country") not in countries:
             st.caption(ui.tr("browse.cities.bad_country"))
         write_country = ui.bind_to_url("cities_country", "country", valid=countries)
@@ -193,10 +195,10 @@ def directory() -> None:
         )
     query = st.session_state.get("cities_q", "")
     country = st.session_state.get("cities_country") or None
-    found = ui.per_version(("cities.directory", query, country), lambda: browse.city_directory(network, query, country))
+    found = ui.per_version(("cities.directory", query, country), lambda: browse.city_directory(net, query, country))
 
     st.header(ui.tr("browse.cities.directory"))
-    st.caption(ui.tr("browse.cities.count", n=len(found), total=len(network.cities)))
+    st.caption(ui.tr("browse.cities.count", n=len(found), total=len(net.cities)))
     if found.empty:
         where = country_labels.get(country, country) if country else ui.tr("browse.cities.all_countries").lower()
         st.info(ui.escape_markdown(ui.tr("browse.cities.empty", query=query.strip(), country=where)))

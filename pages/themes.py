@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from afus import browse, charts, stat_charts, ui
+from afus.network import Network
 
 # Pages rerun on every click: long lists are cut, with a link to the full list.
 CITIES_SHOWN = 30
@@ -20,7 +21,13 @@ catalogue = ui.per_version(("themes.catalogue", lang), lambda: browse.themes_by_
 theme_names = ui.per_version(
     ("themes.names", lang), lambda: {row["slug"]: row["name"] for _, group in catalogue for _, row in group.iterrows()}
 )
-city_names = ui.per_version(("themes.city_names",), lambda: dict(zip(network.cities["slug"], network.cities["name"])))
+
+
+def names_of_cities(net: Network) -> dict[str, str]:
+    return ui.per_version(("themes.city_names",), lambda: dict(zip(net.cities["slug"], net.cities["name"])))
+
+
+city_names = names_of_cities(network)
 BALANCE_ANCHOR = "balance"  # the balance section's address on the page (#balance)
 
 
@@ -112,8 +119,13 @@ def show_catalogue() -> None:
             st.caption(ui.escape_markdown(" · ".join(facts)))
 
 
+# A fragment reads the snapshot itself: on its own reruns this module's
+# ``network`` is the one of the page's last full run, maybe older than the store.
+
+
 @st.fragment  # choosing the frameworks redraws this section only
 def show_heatmap() -> None:
+    net = ui.network()
     st.header(ui.tr("browse.themes.heatmap"))
     choices = {"exchange": browse.EXCHANGE_FRAMEWORKS, **{f: (f,) for f in browse.LENS_FRAMEWORKS}}
     choice = st.selectbox(
@@ -122,16 +134,16 @@ def show_heatmap() -> None:
         key="themes_heatmap",
         format_func={c: ui.tr("browse.themes.exchange") if c == "exchange" else ui.tr(f"framework.{c}") for c in choices}.get,
     )
-    drawn = ui.per_version(("themes.heatmap", lang, choice), lambda: heatmap_parts(choices[choice]))
+    drawn = ui.per_version(("themes.heatmap", lang, choice), lambda: heatmap_parts(net, choices[choice]))
     if drawn is None:
         st.info(ui.tr("browse.themes.empty"))
         return
     ui.chart(*drawn, key="themes_heatmap_chart")
 
 
-def heatmap_parts(frameworks: tuple[str, ...]) -> tuple | None:
+def heatmap_parts(net: Network, frameworks: tuple[str, ...]) -> tuple | None:
     """The heatmap's figure, caption and table (None when there is nothing to draw)."""
-    matrix = browse.city_theme_matrix(network, lang, frameworks)
+    matrix = browse.city_theme_matrix(net, lang, frameworks)
     if matrix.empty or matrix.shape[1] == 0:
         return None
     table = matrix.reset_index().rename(columns={"city": ui.tr("browse.col.city")})
@@ -144,8 +156,8 @@ def heatmap_parts(frameworks: tuple[str, ...]) -> tuple | None:
 
 @st.fragment  # choosing a city redraws this section only
 def show_balance() -> None:
-    st.header(ui.tr("browse.themes.balance"), anchor=BALANCE_ANCHOR)
-    st.markdown(ui.tr("browse.themes.balance_intro"))
+    net = ui.network()
+    city_names = names_of_cities(net)
     scopes = [""] + list(city_names)
     write_city = ui.bind_to_url("themes_city", "city", valid=scopes)
     st.selectbox(
@@ -161,24 +173,24 @@ def show_balance() -> None:
     # Both charts on one scale: a bar as long as another stands for as many projects.
     scale_max = ui.per_version(
         ("themes.balance_max", city_slug),
-        lambda: max(int(browse.framework_balance(network, f, lang, city_slug).counts["projects"].max() or 0) for f in frameworks),
+        lambda: max(int(browse.framework_balance(net, f, lang, city_slug).counts["projects"].max() or 0) for f in frameworks),
     )
     columns = st.columns(2, gap="large")
     for col, framework in zip(columns, frameworks):
         parts = ui.per_version(
-            ("themes.balance", lang, framework, city_slug), lambda: balance_parts(framework, city_slug, scope, scale_max)
+            ("themes.balance", lang, framework, city_slug), lambda: balance_parts(net, framework, city_slug, scope, scale_max)
         )
         with col:
-            st.subheader(ui.tr(f"framework.{framework}"))
+            st.markdown(f"### {ui.escape_markdown(ui.tr(f'framework.{framework}'))}")  # costs the browser half a subheader
             if parts is None:
                 st.info(ui.escape_markdown(ui.tr("browse.themes.balance_empty", scope=scope)))
                 continue
             ui.chart(*parts, key=f"themes_balance_{framework}")
 
 
-def balance_parts(framework: str, city_slug: str | None, scope: str, scale_max: int) -> tuple | None:
+def balance_parts(net: Network, framework: str, city_slug: str | None, scope: str, scale_max: int) -> tuple | None:
     """One framework's balance chart: figure, caption and table (None when no project counts)."""
-    balance = browse.framework_balance(network, framework, lang, city_slug)
+    balance = browse.framework_balance(net, framework, lang, city_slug)
     if balance.total_projects == 0:
         return None
     return (
@@ -217,4 +229,7 @@ else:
         st.markdown(f":material/arrow_downward: [{label}](#{BALANCE_ANCHOR})")
     show_catalogue()
     show_heatmap()
+    # The section's heading and introduction stay put while a city choice redraws the charts.
+    st.header(ui.tr("browse.themes.balance"), anchor=BALANCE_ANCHOR)
+    st.markdown(ui.tr("browse.themes.balance_intro"))
     show_balance()
