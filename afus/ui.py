@@ -5,12 +5,14 @@ Everything else in ``afus`` is free of Streamlit.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import logging
 import os
 import re
 import sys
+import threading
 import weakref
 from collections.abc import Callable, Collection, Iterator
 from typing import TypeVar
@@ -38,7 +40,7 @@ def _engine(url: str) -> Engine:
 
 def engine() -> Engine:
     """The process-wide engine for the configured store."""
-    return _engine(db.database_url())
+    return _engine(url=db.database_url())
 
 
 # What a script or fragment run read of the store, by that run's
@@ -58,7 +60,7 @@ def _run_reads() -> tuple[int, dict[str, object]]:
         cached = _RUN_READS.get(run)
         if cached is not None and cached[0] == seen:
             return cached[1], cached[2]
-    version, taken = db.data_version(_engine(url)), {}
+    version, taken = db.data_version(_engine(url=url)), {}
     if run is not None:
         _RUN_READS[run] = (seen, version, taken)
     return version, taken
@@ -75,11 +77,11 @@ def data_version() -> int:
     return _run_reads()[0]
 
 
-def _this_run(name: str, load: Callable[[str, int], T]) -> T:
+def _this_run(name: str, load: Callable[..., T]) -> T:
     """``load(url, stamp)`` (a cached read) once per run: a cache's own look-up costs a few ms a call."""
     version, taken = _run_reads()
     if name not in taken:
-        taken[name] = load(db.database_url(), version)
+        taken[name] = load(url=db.database_url(), version=version)  # by keyword: Streamlit's cache look-up inspects the signature for each positional one
     return taken[name]  # type: ignore[return-value]
 
 
@@ -115,9 +117,10 @@ def match_inputs():  # noqa: ANN201 (afus.matching.MatchInputs)
         return _this_run("match_inputs", _match_inputs)
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _per_version(url: str, version: int, key: tuple, _build: Callable[[], object]) -> object:
-    return _build()
+PER_VERSION_MAX = 256  # results kept by per_version, the least recently used dropped first
+_SHARED: collections.OrderedDict[tuple, object] = collections.OrderedDict()
+_SHARED_LOCK = threading.Lock()
+_BUILDING: dict[tuple, threading.Lock] = {}
 
 
 def per_version(key: tuple, build: Callable[[], T]) -> T:
@@ -126,11 +129,33 @@ def per_version(key: tuple, build: Callable[[], T]) -> T:
     For what is expensive and the same for everyone (figures, aggregated
     frames, tables in a language): ``key`` names the result and everything
     it depends on besides the store's data (language, filters, a date).
-    Results are shared: treat them as read-only.
+    Results are shared: treat them as read-only. ``build`` must read the
+    snapshot of this run (``network()``), not one kept from an earlier run.
     """
     # Keyed on the snapshot's own version: what ``build`` reads from the
-    # network and what it is filed under always agree.
-    return _per_version(db.database_url(), network().version, key, build)  # type: ignore[return-value]
+    # network and what it is filed under always agree. A dictionary, not
+    # st.cache_resource: a page asks for several results per rerun, and
+    # Streamlit's look-up (hashing each argument) cost 0.1-0.5 ms a call.
+    full_key = (db.database_url(), network().version, key)
+    with _SHARED_LOCK:
+        if full_key in _SHARED:
+            _SHARED.move_to_end(full_key)
+            return _SHARED[full_key]  # type: ignore[return-value]
+        building = _BUILDING.setdefault(full_key, threading.Lock())
+    with building:  # a room opening the page at once builds each result once
+        try:
+            with _SHARED_LOCK:
+                if full_key in _SHARED:
+                    return _SHARED[full_key]  # type: ignore[return-value]
+            value = build()
+            with _SHARED_LOCK:
+                _SHARED[full_key] = value
+                while len(_SHARED) > PER_VERSION_MAX:
+                    _SHARED.popitem(last=False)
+        finally:
+            with _SHARED_LOCK:
+                _BUILDING.pop(full_key, None)
+    return value
 
 
 def _slide_options(year: int, host: str | None, since: str | None, country: str | None, theme: str | None):  # noqa: ANN202

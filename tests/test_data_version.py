@@ -69,3 +69,51 @@ def test_the_snapshot_is_taken_once_per_run_and_again_after_a_write(engine):
     at.run()
     assert not at.exception
     assert at.markdown[0].value == "True False"
+
+
+def test_a_shared_result_is_built_once_per_data_version(engine):
+    builds: list[int] = []
+
+    def build() -> str:
+        builds.append(1)
+        return f"built {len(builds)}"
+
+    first = ui.per_version(("test.result", "en"), build)
+    assert ui.per_version(("test.result", "en"), build) is first and len(builds) == 1
+    ui.per_version(("test.result", "fr"), build)  # another key: built for it
+    assert len(builds) == 2
+    from afus import db
+
+    with db.write_session(ui.engine()):
+        pass  # a save: the next ask builds anew
+    assert ui.per_version(("test.result", "en"), build) == "built 3"
+
+
+def test_a_room_asking_at_once_builds_a_shared_result_once(engine):
+    import threading
+    import time
+
+    builds: list[int] = []
+
+    def slow_build() -> int:
+        builds.append(1)
+        time.sleep(0.2)
+        return 42
+
+    answers: list[int] = []
+    threads = [threading.Thread(target=lambda: answers.append(ui.per_version(("test.slow",), slow_build))) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [42] * 8 and len(builds) == 1
+
+
+def test_shared_results_are_bounded(engine, monkeypatch):
+    monkeypatch.setattr(ui, "PER_VERSION_MAX", 3)
+    for n in range(5):
+        ui.per_version(("test.bounded", n), lambda n=n: n)
+    builds: list[int] = []
+    ui.per_version(("test.bounded", 0), lambda: builds.append(1))  # the oldest was dropped: built again
+    ui.per_version(("test.bounded", 4), lambda: builds.append(1))  # the latest is kept
+    assert len(builds) == 1
