@@ -591,7 +591,7 @@ def serve_index_page_with_base_address() -> None:
 # What the pages import: loaded before the server starts, then kept out of garbage collection.
 PAGE_MODULES = (
     "afus.auth", "afus.browse", "afus.calendar", "afus.charts", "afus.editing", "afus.exports", "afus.gazetteer",
-    "afus.history", "afus.imports", "afus.maps", "afus.matching", "afus.models", "afus.network", "afus.peer_view",
+    "afus.history", "afus.imports", "afus.maps", "afus.matching", "afus.models", "afus.network", "afus.pages", "afus.peer_view",
     "afus.projects", "afus.search", "afus.slides", "afus.spreadsheet", "afus.stat_charts", "afus.validation",
     "streamlit.web.server.starlette",
 )  # fmt: skip
