@@ -203,12 +203,11 @@ def directory() -> None:
         where = country_labels.get(country, country) if country else ui.tr("browse.cities.all_countries").lower()
         st.info(ui.escape_markdown(ui.tr("browse.cities.empty", query=query.strip(), country=where)))
         return
-    cards = found.head(CARDS).to_dict("records")
-    per_row = 3
-    for start in range(0, len(cards), per_row):
-        cols = st.columns(per_row)
-        for col, city in zip(cols, cards[start : start + per_row]):
-            with col.container(border=True):
+    # One wrapping row of cards, as many to a line as fit (five on a laptop, two on a
+    # phone): a grid of st.columns sent four more blocks per line on every search.
+    with st.container(horizontal=True, gap="small"):
+        for city in found.head(CARDS).to_dict("records"):
+            with st.container(border=True, width="stretch"):
                 city_link(city)
                 people = ui.tr("browse.inhabitants", population=format_number(city["population"], lang)) if pd.notna(city["population"]) else ui.tr("browse.population_unknown")
                 st.caption(ui.escape_markdown(f"{country_labels.get(city['country'], city['country'])} · {people} · {ui.tr('browse.project_count', n=city['ongoing'])}"))
