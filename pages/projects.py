@@ -191,13 +191,18 @@ def project_list() -> None:
     options = ui.per_version(("projects.options", lang), lambda: filter_options(network, lang))
     filter_widgets(options)
 
-    shown = filter_projects(network, filters, lang)
-    if shown.empty:
+    # The count and each page's table are shared by everyone asking the same (a seminar room types the same words).
+    count = ui.per_version(("projects.count", lang, filters), lambda: len(filter_projects(network, filters, lang)))
+    if count == 0:
         empty_result(network, filters, options)
         return
     total = len(network.projects)
-    st.caption(ui.tr("projects.count.of", shown=len(shown), total=total) if filters.active() else count_label(total))
-    table = project_table(network, shown.iloc[page_rows(len(shown), filters)], lang)
+    st.caption(ui.tr("projects.count.of", shown=count, total=total) if filters.active() else count_label(total))
+    rows = page_rows(count, filters)
+    table = ui.per_version(
+        ("projects.page", lang, filters, rows.start),
+        lambda: project_table(network, filter_projects(network, filters, lang).iloc[rows], lang),
+    )
     event = st.dataframe(table, hide_index=True, key=KEY_TABLE, on_select="rerun", selection_mode="single-row")
     # The same choice for the keyboard (the grid's rows cannot be selected from it) and for a
     # phone, where only the title column fits: type a few letters of a title, then Enter.
@@ -215,7 +220,7 @@ def project_list() -> None:
     st.caption(ui.tr("projects.open_hint"))
     st.download_button(
         ui.tr("projects.download"),
-        data=functools.partial(csv_of, network, shown, lang),  # built only when clicked
+        data=functools.partial(csv_of, network, filters, lang),  # built only when clicked
         file_name=csv_file_name(filters, dt.date.today()),
         mime="text/csv",
         help=ui.tr("projects.download.help"),
@@ -241,9 +246,9 @@ def page_rows(count: int, filters: ProjectFilters) -> slice:
     return slice(first, last)
 
 
-def csv_of(network: Network, shown, lang: str) -> bytes:  # noqa: ANN001 (a frame of network.projects)
+def csv_of(network: Network, filters: ProjectFilters, lang: str) -> bytes:
     """The CSV of every project of the result (not only the page on screen)."""
-    return table_csv(project_table(network, shown, lang), lang)
+    return table_csv(project_table(network, filter_projects(network, filters, lang), lang), lang)
 
 
 def count_label(count: int) -> str:
