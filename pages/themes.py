@@ -110,13 +110,15 @@ def show_catalogue() -> None:
         st.caption(ui.tr(f"browse.themes.about.{framework}"))
         for _, theme in themes.iterrows():
             name = ui.content(theme, "name")
-            st.page_link("pages/themes.py", label=ui.escape_markdown(name.text), query_params={"theme": theme["slug"]}, icon=":material/category:")
             facts = [ui.tr("browse.themes.counts", projects=theme["projects"], cities=theme["cities"])]
             if theme["period"]:
                 facts.insert(0, ui.tr("browse.themes.period", period=theme["period"]))
             if name.fallback:
                 facts.append(ui.tr("common.fallback", lang=name.lang.upper()))
-            st.caption(ui.escape_markdown(" · ".join(facts)))
+            # The facts in the link: one element a theme, not two (the page is long,
+            # and a filter lower down redraws faster on a page of fewer elements).
+            label = ui.escape_markdown(" · ".join([name.text, *facts]))
+            st.page_link("pages/themes.py", label=label, query_params={"theme": theme["slug"]}, icon=":material/category:")
 
 
 # A fragment reads the snapshot itself: on its own reruns this module's

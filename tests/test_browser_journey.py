@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -100,7 +101,8 @@ def test_follow_a_city_from_the_directory_to_its_profile(app_server, page) -> No
 
 def test_follow_a_theme_to_its_cities_and_projects(app_server, page) -> None:  # noqa: ANN001
     goto(page, app_server, "/themes")
-    follow(page, main_link(page, "Redesign of public spaces: uses for all and versatility"), address_has("/themes", theme="public-spaces"))
+    theme_link = page.locator("[data-testid='stMain']").get_by_role("link", name=re.compile("^Redesign of public spaces: uses for all and versatility · Projects: 3")).first
+    follow(page, theme_link, address_has("/themes", theme="public-spaces"))
     assert query_params(page).get("theme") == "public-spaces"
     text = main_text(page)
     for city in ("Saint-Brieuc", "Gothenburg", "Umeå"):
