@@ -33,42 +33,24 @@ def script_writing_in_the_middle_of_a_run() -> None:
 
     from afus import db, ui
 
-    before = ui.data_version()
-    again = ui.data_version()
+    before, again, first, first_again = ui.data_version(), ui.data_version(), ui.network(), ui.network()
     with db.write_session(ui.engine()):
         pass  # a save: bumps the stamp
-    st.write(f"{before} {again} {ui.data_version()}")
+    st.write(f"{before} {again} {ui.data_version()} {first is first_again} {ui.network() is first}")
 
 
 def test_a_write_in_the_run_is_seen_in_the_same_run(engine):
+    """The stamp and the snapshot are read once per run, and again after a write."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_function(script_writing_in_the_middle_of_a_run)
     at.run()
-    before, again, after = map(int, at.markdown[0].value.split())
-    assert again == before and after == before + 1
-    at.run()  # the next run reads the stamp anew
-    assert int(at.markdown[0].value.split()[0]) == after
-
-
-def script_reading_the_snapshot_around_a_write() -> None:
-    import streamlit as st
-
-    from afus import db, ui
-
-    first, again = ui.network(), ui.network()
-    with db.write_session(ui.engine()):
-        pass  # a save: bumps the stamp
-    st.write(f"{first is again} {ui.network() is first}")
-
-
-def test_the_snapshot_is_taken_once_per_run_and_again_after_a_write(engine):
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_function(script_reading_the_snapshot_around_a_write)
-    at.run()
     assert not at.exception
-    assert at.markdown[0].value == "True False"
+    before, again, after, same_snapshot, same_after_write = at.markdown[0].value.split()
+    assert again == before and int(after) == int(before) + 1
+    assert same_snapshot == "True" and same_after_write == "False"
+    at.run()  # the next run reads the stamp anew
+    assert int(at.markdown[0].value.split()[0]) == int(after)
 
 
 def test_a_shared_result_is_built_once_per_data_version(engine):
