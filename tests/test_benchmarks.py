@@ -42,6 +42,7 @@ def test_bench_pages_quick_prints_figures_and_ratios() -> None:
         assert page["complete"]["median_ms"] >= page["median_ms"] and page["complete"]["ratio_to_chart_page"] > 0, page
     projects = browser["interactions"]["/projects (projects_q)"]
     assert projects["ratio"] > 0 and projects["ratio_to_chart_page"] > 0, projects
+    assert projects["lost_changes"] <= 1 and projects["n"] + projects["lost_changes"] == result["interaction_reps"], projects
     assert browser["floor_minimal_chart_page"]["text"]["median_ms"] > 0
     assert isinstance(result["misses"], list)
 
