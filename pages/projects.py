@@ -19,6 +19,7 @@ from afus.projects import (
     SORTS,
     URL_PARAMS,
     FilterOptions,
+    ParsedFilters,
     ProjectDetail,
     ProjectFilters,
     count_without_each,
@@ -40,6 +41,8 @@ KEY_TABLE = "projects_table"
 KEY_PAGE = "projects_page"
 PAGE_ROWS = 200  # rows sent to the browser at once; the CSV holds every match
 KEY_SYNCED = "projects_synced_params"  # the URL state the widgets were last set from / wrote
+# The list's fragment, and within it the result's, which a filter change redraws alone.
+RESULT_FRAGMENT = "projects_result"
 FILTER_KEYS = {param: f"projects_{param}" for param in FILTER_PARAMS}
 
 
@@ -70,16 +73,27 @@ def write_url(filters: ProjectFilters) -> None:
 
 
 def on_widget_change() -> None:
-    """Any widget changed: the URL follows."""
+    """Any filter changed: the URL follows, and the result alone is drawn again (the filters show what was chosen)."""
     write_url(filters_from_widgets())
+    ui.redraw_alone(RESULT_FRAGMENT)
 
 
 def on_clear(param: str | None = None) -> None:
-    """Clear one filter (``param``) or, with ``None``, the search and every filter."""
+    """Clear one filter (``param``) or, with ``None``, the search and every filter (the widgets then show it)."""
     current = filters_from_widgets()
     filters = current.cleared() if param is None else current.without(param)
     set_widgets(filters)
     write_url(filters)
+
+
+def on_remove(param: str) -> None:
+    """A button of an empty result clears one filter: the whole page runs again, to redraw that filter's box.
+
+    Not the list's fragment alone (a keyed ``st.rerun``): Streamlit 1.67 then sends
+    the cleared value, but the browser's box keeps showing the old one.
+    """
+    on_clear(param)
+    st.rerun()
 
 
 def on_back_to_list() -> None:
@@ -95,10 +109,14 @@ def on_show_city(city_slug: str) -> None:
     write_url(filters)
 
 
+def url_filters(network: Network) -> ParsedFilters:
+    """The filters the URL asks for, and what it holds that is not one."""
+    return parse_filters({name: st.query_params.get_all(name) for name in URL_PARAMS}, network)
+
+
 def read_url(network: Network) -> ProjectFilters:
     """Filters from the URL; the widgets follow when the URL changed since they last did."""
-    raw = {name: st.query_params.get_all(name) for name in URL_PARAMS}
-    parsed = parse_filters(raw, network)
+    parsed = url_filters(network)
     if parsed.ignored:
         values = ", ".join(f"{name}={value[:60]}" for name, value in parsed.ignored)
         st.warning(ui.escape_markdown(ui.tr("projects.ignored", values=values)))
@@ -167,7 +185,7 @@ def empty_result(network: Network, filters: ProjectFilters, options: FilterOptio
         st.button(
             ui.escape_markdown(ui.tr("projects.empty.remove", filter=label, projects=count_label(counts[param]))),
             key=f"projects_remove_{param}",
-            on_click=on_clear,
+            on_click=on_remove,
             args=(param,),
             icon=":material/close:",
         )
@@ -181,20 +199,27 @@ def empty_result(network: Network, filters: ProjectFilters, options: FilterOptio
             )
 
 
-@st.fragment  # searching, filtering, sorting and paging redraw the list only
+@st.fragment  # the list and its filters: the rest of the page stays as it is
 def project_list() -> None:
+    """The search box, the filters and the sort, then the result."""
+    network = ui.network()
+    st.caption(ui.tr("projects.intro"))
+    read_url(network)
+    filter_widgets(shared_options(network, ui.lang()))
+    project_result()
+
+
+@st.fragment(key=RESULT_FRAGMENT)  # a search, a filter, the sort or a page draws the result alone
+def project_result() -> None:
     """The filtered, sorted list with its count, table (a page of rows) and CSV download."""
+    # The snapshot and the filters are read here, not passed in: a rerun of this fragment alone sees the latest.
     network = ui.network()
     lang = ui.lang()
-    st.caption(ui.tr("projects.intro"))
-    filters = read_url(network)
-    options = ui.per_version(("projects.options", lang), lambda: filter_options(network, lang))
-    filter_widgets(options)
-
+    filters = url_filters(network).filters
     # The count and each page's table are shared by everyone asking the same (a seminar room types the same words).
     count = ui.per_version(("projects.count", lang, filters), lambda: len(filter_projects(network, filters, lang)))
     if count == 0:
-        empty_result(network, filters, options)
+        empty_result(network, filters, shared_options(network, lang))
         return
     total = len(network.projects)
     st.caption(ui.tr("projects.count.of", shown=count, total=total) if filters.active() else count_label(total))
@@ -228,6 +253,11 @@ def project_list() -> None:
         on_click="ignore",
         icon=":material/download:",
     )
+
+
+def shared_options(network: Network, lang: str) -> FilterOptions:
+    """The filters' options and labels, built once per data version and language."""
+    return ui.per_version(("projects.options", lang), lambda: filter_options(network, lang))
 
 
 def page_rows(count: int, filters: ProjectFilters) -> slice:

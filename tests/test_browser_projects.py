@@ -139,3 +139,37 @@ def test_back_after_the_sidebar_returns_to_the_search(app_server, page) -> None:
     assert query_params(page).get("q") == "rural", page.url
     wait_for_app(page)
     assert "rural" in page.locator(".st-key-projects_q input").input_value()
+
+
+def test_a_search_redraws_the_result_alone_and_its_links_lead_on(app_server, page) -> None:  # noqa: ANN001
+    """Typing a search reruns only the result (the filters stay as drawn); a link in it still opens its page."""
+    goto(page, app_server, "/projects", country="FR")
+    country = widget(page, "projects_country")
+    country.evaluate("el => { el.dataset.afusMark = 'drawn before the search'; }")
+    box = widget(page, "projects_q").locator("input").first
+    box.fill("Grenoble")
+    box.press("Enter")
+    page.wait_for_function("() => document.body.innerText.includes('Grenoble is a member city')")
+    wait_for_app(page)
+    assert query_params(page).get("q") == "Grenoble"
+    assert country.get_attribute("data-afus-mark") == "drawn before the search", "the filters were not sent again"
+    healthy(page)
+    follow(page, page.locator("[data-testid='stMain'] a").filter(has_text="Grenoble is a member city"), address_has("/cities", city="grenoble"))
+    assert "Grenoble" in h1(page)
+
+
+def test_removing_a_filter_or_all_of_them_clears_their_boxes_too(app_server, page) -> None:  # noqa: ANN001
+    goto(page, app_server, "/projects", q="Goteborg", country="FR")
+    assert "France" in widget(page, "projects_country").inner_text()
+    page.get_by_role("button", name="Remove Country: France (1 project)").click()
+    page.wait_for_function("() => document.body.innerText.includes('1 of 7 projects')")
+    wait_for_app(page)
+    assert "France" not in widget(page, "projects_country").inner_text()
+    assert widget(page, "projects_q").locator("input").first.input_value() == "Goteborg"
+    healthy(page)
+    # The button beside the filters clears the search box too.
+    widget(page, "projects_clear").locator("button").first.click()
+    page.wait_for_function("() => document.body.innerText.includes('7 projects') && !document.body.innerText.includes('of 7')")
+    wait_for_app(page)
+    assert widget(page, "projects_q").locator("input").first.input_value() == ""
+    assert "q" not in query_params(page)
