@@ -68,7 +68,7 @@ class Interaction:
     repetitions so that every Enter is a real change.
     """
 
-    url_path: str
+    url_path: str  # with the query string that opens the widget's section, if any
     key: str
     kind: str  # "text" or "select"
     values: tuple[str, str]
@@ -79,7 +79,7 @@ INTERACTIONS = (
     Interaction("projects", "projects_q", "text", ("circul", "renov")),
     Interaction("cities", "cities_country", "select", ("Swe", "Fra")),
     Interaction("peers", "peers_city", "select", ("Malm", "Ume")),
-    Interaction("themes", "themes_city", "select", ("Malm", "Ume")),
+    Interaction("themes?section=balance", "themes_city", "select", ("Malm", "Ume")),  # a section of its own
 )
 # The same two kinds of change on the minimal page.
 FLOOR_INTERACTIONS = {
@@ -97,6 +97,7 @@ def page_list(quick: bool = False) -> list[tuple[str, str, dict[str, str]]]:
 
     pages = [("/" + spec.url_path, spec.url_path, {}) for spec in PAGES]
     pages.append(("/cities?city=malmo", "cities", {"city": "malmo"}))
+    pages.append(("/themes?city=malmo", "themes", {"city": "malmo"}))  # the balance section (the catalogue is /themes)
     pages.append(("/seminar?slide=2", "seminar", {"slide": "2"}))
     if quick:
         pages = [p for p in pages if p[0] in QUICK_PAGES]

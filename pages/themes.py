@@ -28,7 +28,9 @@ def names_of_cities(net: Network) -> dict[str, str]:
 
 
 city_names = names_of_cities(network)
-BALANCE_ANCHOR = "balance"  # the balance section's address on the page (#balance)
+# ?section=: the open section (lazy tabs, only that one runs). Without it the catalogue,
+# or the balance when ?city= names a city (a city profile's "balance" link).
+SECTIONS = ("catalogue", "heatmap", "balance")
 
 
 def project_link(project: pd.Series) -> None:
@@ -102,7 +104,6 @@ def show_theme(detail: browse.ThemeDetail) -> None:
 
 
 def show_catalogue() -> None:
-    st.header(ui.tr("browse.themes.catalogue"))
     if not catalogue:
         st.info(ui.tr("browse.themes.empty"))
     for framework, themes in catalogue:
@@ -128,7 +129,6 @@ def show_catalogue() -> None:
 @st.fragment  # choosing the frameworks redraws this section only
 def show_heatmap() -> None:
     net = ui.network()
-    st.header(ui.tr("browse.themes.heatmap"))
     choices = {"exchange": browse.EXCHANGE_FRAMEWORKS, **{f: (f,) for f in browse.LENS_FRAMEWORKS}}
     choice = st.selectbox(
         ui.tr("browse.themes.heatmap_framework"),
@@ -162,12 +162,16 @@ def show_balance() -> None:
     city_names = names_of_cities(net)
     scopes = [""] + list(city_names)
     write_city = ui.bind_to_url("themes_city", "city", valid=scopes)
+
+    def city_changed() -> None:
+        write_city()
+        write_section("balance")  # with the city gone from the URL, the balance would no longer be the default
     st.selectbox(
         ui.tr("browse.themes.balance_scope"),
         scopes,
         key="themes_city",
         format_func={"": ui.tr("browse.themes.whole_network"), **city_names}.get,
-        on_change=write_city,
+        on_change=city_changed,
     )
     city_slug = st.session_state.get("themes_city") or None
     scope = city_names[city_slug] if city_slug else ui.tr("browse.themes.whole_network")
@@ -210,6 +214,40 @@ def balance_parts(net: Network, framework: str, city_slug: str | None, scope: st
     )
 
 
+def default_section() -> str:
+    """The section open when the URL names none: a city's balance when it names a city, else the catalogue."""
+    return "balance" if ui.query_param("city") in names_of_cities(ui.network()) else SECTIONS[0]
+
+
+def write_section(name: str) -> None:
+    """Make the URL say that section ``name`` is open (nothing when it is the default)."""
+    ui.set_query_param("section", None if name == default_section() else name)
+
+
+@st.fragment  # choosing a section draws it alone; the catalogue, the heatmap and the balance are tabs, only the open one runs
+def show_sections() -> None:
+    labels = {name: ui.tr(f"browse.themes.{name}") for name in SECTIONS}
+    section = ui.query_param("section")
+    st.session_state["themes_section"] = labels.get(section or "", labels[default_section()])
+
+    def section_changed() -> None:
+        chosen = next((name for name, label in labels.items() if label == st.session_state.get("themes_section")), SECTIONS[0])
+        write_section(chosen)
+
+    catalogue_tab, heatmap_tab, balance_tab = st.tabs(list(labels.values()), key="themes_section", on_change=section_changed)
+    if catalogue_tab.open:
+        with catalogue_tab:
+            show_catalogue()
+    if heatmap_tab.open:
+        with heatmap_tab:
+            show_heatmap()
+    if balance_tab.open:
+        with balance_tab:
+            # The introduction stays put while a city choice redraws the charts.
+            st.markdown(ui.tr("browse.themes.balance_intro"))
+            show_balance()
+
+
 # --- page -----------------------------------------------------------------------
 theme_slugs = [""] + list(theme_names)
 requested = ui.query_param("theme")
@@ -225,13 +263,4 @@ else:
         ui.not_found(ui.tr("browse.themes.not_found", slug=requested), "pages/themes.py", ui.tr("nav.themes"))
     theme_selector()
     st.markdown(ui.tr("browse.themes.intro"))
-    linked_city = ui.query_param("city")
-    if linked_city in city_names:  # arriving from a city's "balance" link: the section is far below
-        label = ui.escape_markdown(ui.tr("browse.profile.balance_link", city=city_names[linked_city]))
-        st.markdown(f":material/arrow_downward: [{label}](#{BALANCE_ANCHOR})")
-    show_catalogue()
-    show_heatmap()
-    # The section's heading and introduction stay put while a city choice redraws the charts.
-    st.header(ui.tr("browse.themes.balance"), anchor=BALANCE_ANCHOR)
-    st.markdown(ui.tr("browse.themes.balance_intro"))
-    show_balance()
+    show_sections()

@@ -29,7 +29,8 @@ VIEWS = [
     ("/cities", {"city": "umea", "lang": "sv"}),
     ("/cities", {"city": "atlantis"}),  # the "not found" message
     ("/themes", {"theme": "public-spaces"}),
-    ("/themes", {"city": "malmo"}),
+    ("/themes", {"city": "malmo"}),  # the balance section
+    ("/themes", {"section": "heatmap"}),
     ("/projects", {"q": "economie circulaire"}),
     ("/projects", {"q": "zzzz-nothing-matches"}),  # the empty result
     ("/projects", {"project": "umea-gender-approach", "lang": "fr"}),
@@ -91,7 +92,7 @@ def test_chart_text_is_readable_in_either_theme(app_server: AppServer, browser, 
     context = new_context(browser, viewport={"width": 1280, "height": 900}, color_scheme=theme, locale="en-GB")
     try:
         page = context.new_page()
-        for path, params in (("/", {}), ("/themes", {"city": "malmo"}), ("/seminar", {"slide": "3"})):
+        for path, params in (("/", {}), ("/themes", {"city": "malmo"}), ("/themes", {"section": "heatmap"}), ("/seminar", {"slide": "3"})):
             goto(page, app_server, path, **params)
             wait_until_drawn(page)
             found = page.evaluate(CHART_LOW_CONTRAST_JS)

@@ -10,7 +10,20 @@ import pytest
 
 from afus import base_map, charts
 from afus.i18n import t
-from tests.browser_support import choose, goto, main_text, map_states, new_context, query_params, tab_to, wait_for_app, wait_until_drawn, widget
+from tests.browser_support import (
+    address_has,
+    choose,
+    follow,
+    goto,
+    main_text,
+    map_states,
+    new_context,
+    query_params,
+    tab_to,
+    wait_for_app,
+    wait_until_drawn,
+    widget,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -124,10 +137,22 @@ def test_search_then_profile_then_selector_in_french(app_server, page) -> None: 
 
 def test_balance_selector_and_heatmap_on_the_themes_page(app_server, page) -> None:  # noqa: ANN001
     goto(page, app_server, "/themes")
+    # Three sections, the catalogue open: the others are drawn when chosen, and the address says which is open.
+    assert page.get_by_role("tab", name="Catalogue", selected=True).count() == 1
+    follow(page, page.get_by_role("tab", name="Cities × themes"), address_has("/themes", section="heatmap"))
     wait_until_drawn(page)
-    capitals = page.locator(".st-key-themes_balance_resilience_capital [_echarts_instance_] svg")
     heatmap = page.locator(".st-key-themes_heatmap_chart [_echarts_instance_] svg")
     assert heatmap.locator("text", has_text="Saint-Brieuc").count() == 1
+    # "Download as SVG" (the chart's toolbar) saves a file that opens: the fonts' quotes once broke it.
+    page.locator(".st-key-themes_heatmap_chart").hover()
+    with page.expect_download() as download:
+        page.locator(".st-key-themes_heatmap_chart").get_by_role("button", name=re.compile("^Download as SVG")).click()
+    saved = Path(download.value.path()).read_text(encoding="utf-8")
+    assert xml.dom.minidom.parseString(saved).documentElement.tagName == "svg" and "Saint-Brieuc" in saved
+
+    follow(page, page.get_by_role("tab", name="Balance of projects"), address_has("/themes", section="balance"))
+    wait_until_drawn(page)
+    capitals = page.locator(".st-key-themes_balance_resilience_capital [_echarts_instance_] svg")
     before = capitals.element_handle()
     choose(page, "themes_city", "Saint-Brieuc", typed="Saint-Brieuc")
     assert query_params(page).get("city") == "saint-brieuc"
@@ -138,14 +163,9 @@ def test_balance_selector_and_heatmap_on_the_themes_page(app_server, page) -> No
         arg=before,
         timeout=10_000,
     )
-    # "Download as SVG" (the chart's toolbar) saves a file that opens: the fonts' quotes once broke it.
-    page.locator(".st-key-themes_heatmap_chart").hover()
-    with page.expect_download() as download:
-        page.locator(".st-key-themes_heatmap_chart").get_by_role("button", name=re.compile("^Download as SVG")).click()
-    saved = Path(download.value.path()).read_text(encoding="utf-8")
-    assert xml.dom.minidom.parseString(saved).documentElement.tagName == "svg" and "Saint-Brieuc" in saved
-    # Opening the shared link restores the same view.
+    # Opening the shared link (a city profile's "balance" link too) restores the same view.
     goto(page, app_server, "/themes", city="saint-brieuc")
+    assert page.get_by_role("tab", name="Balance of projects", selected=True).count() == 1
     assert "Not yet tagged with any of them: 1 of 3 projects." in main_text(page)
     assert page.blocked_requests == [] and page.page_errors == []
 

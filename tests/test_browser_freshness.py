@@ -39,7 +39,7 @@ def test_the_city_directory_search_finds_a_city_renamed_meanwhile(private_app_se
 
 
 def test_the_theme_balance_for_a_city_uses_its_new_name(private_app_server, page) -> None:  # noqa: ANN001
-    goto(page, private_app_server, "/themes")
+    goto(page, private_app_server, "/themes", section="balance")
     rename_city(private_app_server.database_url, "umea", "Umeå kommun")
     choose(page, "themes_city", "Umeå", typed="Ume")  # the list as drawn before the rename
     wait_for_app(page)

@@ -22,6 +22,8 @@ def figures(at) -> dict[str, dict]:
 def test_catalogue_grouped_by_framework(engine):
     at = run_page(PAGE)
     assert not at.exception
+    assert at.session_state["themes_section"] == "Catalogue"  # the first section, the only one run
+    assert not figures(at)
     subheaders = [s.value for s in at.subheader]
     assert subheaders[:6] == [
         "AFUS exchange themes",
@@ -41,7 +43,7 @@ def test_catalogue_grouped_by_framework(engine):
 
 
 def test_heatmap_counts_projects_per_city_and_theme(engine):
-    at = run_page(PAGE)
+    at = run_page(PAGE, section="heatmap")
     heat = next(f for alt, f in figures(at).items() if alt.startswith("Heat map"))
     rows = heatmap_rows(heat)
     assert rows["Saint-Brieuc"] == [0, 0, 0, 1, 0, 1, 1, 1]
@@ -55,7 +57,7 @@ def test_heatmap_counts_projects_per_city_and_theme(engine):
 
 
 def test_balance_of_the_network(engine):
-    at = run_page(PAGE)
+    at = run_page(PAGE, section="balance")
     charts = figures(at)
     capitals = charts[
         "Bar chart: projects of the whole network per theme of “Five capitals of resilience”. "
@@ -72,24 +74,26 @@ def test_balance_of_one_city_from_the_url(engine):
     capitals = next(f for alt, f in figures(at).items() if "Cinq capitaux" in alt and "Saint-Brieuc" in alt)
     assert bar_values(capitals) == [0, 1, 0, 0, 1]
     assert "Pas encore rattaché à aucun d'eux : 1 projet sur 3." in " ".join(figures(at))
-    # The section is far down the page: a link at the top leads to it.
-    jump = [m.value for m in at.markdown if "](#balance)" in m.value]
-    assert jump == [":material/arrow_downward: [Équilibre des projets de Saint\\-Brieuc](#balance)"]
-    assert [h.proto.anchor for h in at.header if h.proto.anchor == "balance"] == ["balance"]
+    # A city's balance link opens the balance section, and only that one runs.
+    assert at.session_state["themes_section"] == "Équilibre des projets"
+    assert not any(alt.startswith("Carte de chaleur") for alt in figures(at)) and not at.subheader
 
 
 def test_balance_selector_writes_the_url(engine):
     # (English: AppTest drops the sidebar language widget after a page switch,
     # so a rerun there would fall back to English anyway.)
-    at = run_page(PAGE)
+    at = run_page(PAGE, section="balance")
     at.selectbox(key="themes_city").set_value("paris").run()
     assert at.query_params["city"] == "paris"
     assert any(i.value.startswith("Paris has no project yet") for i in at.info)
     at.selectbox(key="themes_city").set_value("malmo").run()
     environmental = next(f for alt, f in figures(at).items() if "Five capitals" in alt)
     assert bar_values(environmental) == [0, 0, 0, 0, 1]
+    assert "section" not in at.query_params  # a city's balance is open by default
     at.selectbox(key="themes_city").set_value("").run()
     assert "city" not in at.query_params
+    assert at.query_params["section"] == "balance", "the whole network's balance stays open"
+    assert any(alt.startswith("Bar chart: projects of the whole network") for alt in figures(at))
 
 
 def test_theme_view_shows_its_cities_and_projects(engine):
@@ -127,7 +131,7 @@ def test_unknown_theme_is_a_friendly_not_found(engine):
     assert not at.exception
     assert "Not found" in at.warning[0].value and "no\\-such\\-theme" in at.warning[0].value
     assert ("themes", "Back to Themes", "") in page_links(at)
-    assert at.header[0].value == "Catalogue"
+    assert at.subheader[0].value == "AFUS exchange themes"  # the catalogue below
 
 
 def test_theme_selector_and_url_stay_in_sync(engine):
