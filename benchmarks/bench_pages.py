@@ -168,6 +168,10 @@ class Interacting:
         harness.wait_complete(page)
         value = spec.values[self.changes % 2]
         self.changes += 1
+        # The widget in the middle of the window, as a user scrolls it before using it: a select's
+        # options then open within the window. (An option below the window's edge, as on /themes'
+        # balance at 720 px, cost Playwright 300 ms of scrolling and settling inside the timed click.)
+        box.evaluate("el => el.scrollIntoView({block: 'center'})")
         box.click(timeout=WIDGET_TIMEOUT_MS)
         box.fill(value, timeout=WIDGET_TIMEOUT_MS)
         # The previous rerun may redraw the widget under the typing: Enter only once it holds the value.
