@@ -222,7 +222,9 @@ def project_result() -> None:
         empty_result(network, filters, shared_options(network, lang))
         return
     total = len(network.projects)
-    st.caption(ui.tr("projects.count.of", shown=count, total=total) if filters.active() else count_label(total))
+    # The count and how to open a project, one element: each one more costs every search.
+    counted = ui.tr("projects.count.of", shown=count, total=total) if filters.active() else count_label(total)
+    st.caption(f"{counted}. {ui.tr('projects.open_hint')}")
     rows = page_rows(count, filters)
     table = ui.per_version(
         ("projects.page", lang, filters, rows.start),
@@ -242,7 +244,6 @@ def project_result() -> None:
         # Opening a project gives it its own URL, so the view can be shared.
         st.query_params["project"] = chosen
         st.rerun()
-    st.caption(ui.tr("projects.open_hint"))
     st.download_button(
         ui.tr("projects.download"),
         data=functools.partial(csv_of, network, filters, lang),  # built only when clicked

@@ -59,9 +59,9 @@ STRINGS = {
         "sv": "Skriv några bokstäver ur titeln",
     },
     "projects.open_hint": {
-        "en": "Select a row, or choose its title above, to open the project.",
-        "fr": "Sélectionnez une ligne, ou choisissez son titre ci-dessus, pour ouvrir le projet.",
-        "sv": "Markera en rad, eller välj titeln ovan, för att öppna projektet.",
+        "en": "Select a row, or choose its title under the table, to open the project.",
+        "fr": "Sélectionnez une ligne, ou choisissez son titre sous le tableau, pour ouvrir le projet.",
+        "sv": "Markera en rad, eller välj titeln under tabellen, för att öppna projektet.",
     },
     "projects.page": {"en": "Page", "fr": "Page", "sv": "Sida"},
     "projects.page.rows": {
