@@ -41,7 +41,7 @@ KEY_TABLE = "projects_table"
 KEY_PAGE = "projects_page"
 PAGE_ROWS = 200  # rows sent to the browser at once; the CSV holds every match
 KEY_SYNCED = "projects_synced_params"  # the URL state the widgets were last set from / wrote
-# The list's fragment, and within it the result's, which a filter change redraws alone.
+# The result's fragment, inside the list's: a filter change redraws it alone.
 RESULT_FRAGMENT = "projects_result"
 FILTER_KEYS = {param: f"projects_{param}" for param in FILTER_PARAMS}
 

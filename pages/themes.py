@@ -166,6 +166,7 @@ def show_balance() -> None:
     def city_changed() -> None:
         write_city()
         write_section("balance")  # with the city gone from the URL, the balance would no longer be the default
+
     st.selectbox(
         ui.tr("browse.themes.balance_scope"),
         scopes,
