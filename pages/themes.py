@@ -16,8 +16,14 @@ lang = ui.lang()
 network = ui.network()
 ui.canonical_city_params("city")
 country_labels = {c: ui.tr(f"country.{c}") for c in sorted(set(network.cities["country"]) | {"FR", "SE"})}
-# What every visitor sees alike is built once per data version (and language).
-catalogue = ui.per_version(("themes.catalogue", lang), lambda: browse.themes_by_framework(network, lang))
+
+
+def catalogue_of(net: Network) -> list[tuple[str, pd.DataFrame]]:
+    """The themes by framework, with their counts: what every visitor sees alike, built once per data version and language."""
+    return ui.per_version(("themes.catalogue", lang), lambda: browse.themes_by_framework(net, lang))
+
+
+catalogue = catalogue_of(network)
 theme_names = ui.per_version(
     ("themes.names", lang), lambda: {row["slug"]: row["name"] for _, group in catalogue for _, row in group.iterrows()}
 )
@@ -104,6 +110,8 @@ def show_theme(detail: browse.ThemeDetail) -> None:
 
 
 def show_catalogue() -> None:
+    # Read here: a section is drawn on its own rerun, after this module's last full run.
+    catalogue = catalogue_of(ui.network())
     if not catalogue:
         st.info(ui.tr("browse.themes.empty"))
     for framework, themes in catalogue:
