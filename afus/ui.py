@@ -15,7 +15,7 @@ import sys
 import threading
 import weakref
 from collections.abc import Callable, Collection, Iterator
-from typing import NoReturn, TypeVar
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -439,19 +439,6 @@ def bind_to_url(key: str, param: str, valid: Collection[str] | None = None, defa
         set_query_param(param, st.session_state.get(key) or None)
 
     return _write_to_url
-
-
-def redraw_alone(fragment_key: str) -> NoReturn:
-    """From a widget's callback: rerun only the fragment ``@st.fragment(key=fragment_key)``.
-
-    For filters drawn outside the result they change: the widgets already
-    show their new values, and sending them again costs the browser each
-    time (measured on /projects: a search 15 % faster without its six
-    filters). Nothing after this call in the callback runs. AppTest then
-    holds only that fragment's elements, and knows no page for
-    ``st.page_link``: the browser tests check such a rerun.
-    """
-    st.rerun(fragment_key)
 
 
 # --- store failures ---------------------------------------------------------------
