@@ -7,8 +7,9 @@ leaves the finder.
 
 URL: ``?city=<slug>`` (the asking city), ``&with=<slug>`` (compare),
 ``&theme=<slug>`` and ``&other=1`` (filters), ``&more=1`` (ten cards, not five),
-``&section=heatmap|pairings`` (the open section below; the network picture by
-default). The URL is the source of truth; widgets write their value back to it.
+``&section=network|heatmap|pairings`` (the whole network below, open at that
+section; closed without it). The URL is the source of truth; widgets write
+their value back to it.
 """
 
 import pandas as pd
@@ -26,7 +27,7 @@ PEERS_SHOWN = 10
 # Cards drawn at once, the others on request: a card is a dozen elements that a city
 # change sends again (ten cards made that change on a large network 5x the minimal page's).
 PEERS_FIRST = 5
-SECTIONS = ("network", "heatmap", "pairings")  # ?section=, the first is the default
+SECTIONS = ("network", "heatmap", "pairings")  # ?section=, the first is the one opened
 
 
 # --- URL <-> widgets --------------------------------------------------------------
@@ -41,9 +42,13 @@ def _toggle_more() -> None:
     ui.set_query_param("more", None if ui.query_param("more") == "1" else "1")
 
 
+def _network_toggled() -> None:
+    ui.set_query_param("section", SECTIONS[0] if st.session_state.get("peers_network") else None)
+
+
 def _section_changed(labels: dict[str, str]) -> None:
-    chosen = next((name for name, label in labels.items() if label == st.session_state.get("peers_section")), None)
-    ui.set_query_param("section", None if chosen in (None, SECTIONS[0]) else chosen)
+    chosen = next((name for name, label in labels.items() if label == st.session_state.get("peers_section")), SECTIONS[0])
+    ui.set_query_param("section", chosen)
 
 
 # --- render helpers -----------------------------------------------------------------
@@ -383,16 +388,22 @@ def finder() -> None:
 
 @st.fragment  # the network as a whole: a city choice leaves it as it is, a section choice redraws it alone
 def network_sections() -> None:
+    # Closed until asked for (?section=): drawn, its chart cost every city change in
+    # the finder above 15 ms more in the browser, though it was not sent again.
+    section = ui.query_param("section")
+    st.session_state["peers_network"] = section is not None  # the URL decides, the expander writes it back
+    whole = st.expander(ui.tr("peers.network.title"), key="peers_network", on_change=_network_toggled)
+    if not whole.open:
+        return
     net = ui.network()
     inputs = ui.match_inputs()
-    st.header(ui.tr("peers.network.title"))
     # Only the open section runs (lazy tabs): each is costly on a large network.
     section_labels = {name: ui.tr(f"peers.section.{name}") for name in SECTIONS}
-    section = ui.query_param("section")
     st.session_state["peers_section"] = section_labels.get(section or "", section_labels[SECTIONS[0]])
-    network_tab, heatmap_tab, pairings_tab = st.tabs(
-        list(section_labels.values()), key="peers_section", on_change=lambda: _section_changed(section_labels)
-    )
+    with whole:
+        network_tab, heatmap_tab, pairings_tab = st.tabs(
+            list(section_labels.values()), key="peers_section", on_change=lambda: _section_changed(section_labels)
+        )
     if network_tab.open:
         with network_tab:
             _network_picture(net, inputs)

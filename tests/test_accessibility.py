@@ -36,6 +36,7 @@ VIEWS = [
     ("/projects", {"project": "umea-gender-approach", "lang": "fr"}),
     ("/peers", {"city": "saint-brieuc"}),
     ("/peers", {"city": "saint-brieuc", "with": "umea"}),
+    ("/peers", {"section": "network"}),  # the whole network, open at its picture
     ("/peers", {"city": "malmo", "section": "heatmap"}),
     ("/peers", {"section": "pairings"}),
 ]

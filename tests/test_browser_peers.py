@@ -63,7 +63,12 @@ def test_pick_a_city_open_a_project_compare_and_download_the_pairings(app_server
     assert "Gender approach and \"inclusion through exclusion\"" in text
     assert_healthy(page)
 
-    # 4. Open the seminar pairings and download them.
+    # 4. Open the whole network (closed until asked for), then the seminar pairings, and download them.
+    assert page.locator("[data-testid='stMain'] .stEChartsChart").count() == 0
+    widget(page, "peers_network").locator("summary").click()
+    wait_for_app(page)
+    assert query_params(page).get("section") == "network"
+    page.locator("[data-testid='stMain'] .stEChartsChart").first.wait_for()
     page.get_by_role("tab", name="Seminar pairings").click()
     wait_for_app(page)
     assert query_params(page).get("section") == "pairings"

@@ -208,12 +208,22 @@ def test_user_text_is_never_rendered_as_markup(engine):
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "sv"])
-def test_page_without_a_city_shows_the_network(engine, lang):
+def test_the_whole_network_opens_on_request(engine, lang):
     at = run_page(PAGE, lang=lang)
     assert not at.exception
-    assert len(map_charts(at)) == 1 and not stat_charts(at)  # the network map: only the open section runs
     assert "peers_with" not in [box.key for box in at.selectbox]  # "compare with" needs a city first
+    [whole] = [e for e in at.expander if e.proto.id.endswith("peers_network")]
+    assert not map_charts(at) and not stat_charts(at) and not at.tabs  # closed: nothing of it is sent
+    # Opening it writes ?section=network (the browser test clicks it); the URL opens it.
+    at = run_page(PAGE, lang=lang, section="network")
+    assert not at.exception
+    assert len(map_charts(at)) == 1 and not stat_charts(at)  # the network map: only the open section runs
     assert "7" in plain(at)  # "7 of 7 links shown" in every language
+
+
+def test_an_unknown_section_in_the_url_opens_the_network_picture(engine):
+    at = run_page(PAGE, section="nonsense")  # an old or mistyped link
+    assert not at.exception and len(map_charts(at)) == 1 and not stat_charts(at)
 
 
 def test_heatmap_section_from_the_url(engine):

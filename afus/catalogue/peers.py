@@ -133,7 +133,11 @@ STRINGS = {
         "fr": "Pas encore de thème commun entre ces deux villes.",
         "sv": "Inget gemensamt tema mellan dessa två städer ännu.",
     },
-    "peers.network.title": {"en": "The whole network", "fr": "L'ensemble du réseau", "sv": "Hela nätverket"},
+    "peers.network.title": {
+        "en": "The whole network: its picture, scores between cities, seminar pairings",
+        "fr": "L'ensemble du réseau : sa carte, les scores entre villes, les binômes pour le séminaire",
+        "sv": "Hela nätverket: nätverksbild, poäng mellan städer, par för seminariet",
+    },
     "peers.section.network": {"en": "Network picture", "fr": "Carte du réseau", "sv": "Nätverksbild"},
     "peers.section.heatmap": {"en": "Scores between cities", "fr": "Scores entre villes", "sv": "Poäng mellan städer"},
     "peers.section.pairings": {"en": "Seminar pairings", "fr": "Binômes pour le séminaire", "sv": "Par för seminariet"},
