@@ -9,9 +9,9 @@ from afus.i18n import format_number
 # Pages rerun on every click: long lists are cut, with a link to the full list.
 PROJECTS_PER_THEME = 5
 PROJECTS_PER_LIST = 10
-# Cities shown as cards before the table takes over: each card is four elements that a
-# search or a country change sends again (thirty cards made the country change at the
-# large scale 3.0x the minimal page's); twelve fill four rows of three.
+# Up to this many cities are cards, more are one table where a row opens its city: each
+# card is three elements that a search or a country change sends again (twelve cards above
+# the table made the country change at the large scale 1.8x the minimal page's).
 CARDS = 12
 
 lang = ui.lang()
@@ -198,7 +198,11 @@ def directory() -> None:
     found = ui.per_version(("cities.directory", query, country), lambda: browse.city_directory(net, query, country))
 
     st.header(ui.tr("browse.cities.directory"))
-    st.caption(ui.tr("browse.cities.count", n=len(found), total=len(net.cities)))
+    count = ui.tr("browse.cities.count", n=len(found), total=len(net.cities))
+    if len(found) > CARDS:
+        directory_table(found, query, country, count)
+        return
+    st.caption(count)
     if found.empty:
         where = country_labels.get(country, country) if country else ui.tr("browse.cities.all_countries").lower()
         st.info(ui.escape_markdown(ui.tr("browse.cities.empty", query=query.strip(), country=where)))
@@ -206,26 +210,32 @@ def directory() -> None:
     # One wrapping row of cards, as many to a line as fit (five on a laptop, two on a
     # phone): a grid of st.columns sent four more blocks per line on every search.
     with st.container(horizontal=True, gap="small"):
-        for city in found.head(CARDS).to_dict("records"):
+        for city in found.to_dict("records"):
             with st.container(border=True, width="stretch"):
                 city_link(city)
                 people = ui.tr("browse.inhabitants", population=format_number(city["population"], lang)) if pd.notna(city["population"]) else ui.tr("browse.population_unknown")
                 st.caption(ui.escape_markdown(f"{country_labels.get(city['country'], city['country'])} · {people} · {ui.tr('browse.project_count', n=city['ongoing'])}"))
-    if len(found) > CARDS:
-        st.caption(ui.tr("browse.cities.cards_limited", shown=CARDS, n=len(found)))
-        ui.table(
-            ui.per_version(
-                ("cities.directory_table", lang, query, country),
-                lambda: pd.DataFrame(
-                    {
-                        ui.tr("browse.col.city"): found["name"],
-                        ui.tr("browse.col.country"): found["country"].map(country_labels),
-                        ui.tr("browse.col.population"): found["population"],
-                        ui.tr("browse.col.ongoing"): found["ongoing"],
-                    }
-                ),
-            )
-        )
+
+
+def directory_table(found: pd.DataFrame, query: str, country: str | None, count: str) -> None:
+    """A long directory: its ``count``, then one table (sortable, scrolling) where choosing a row opens that city's profile."""
+    st.caption(f"{count}. {ui.tr('browse.cities.table_hint', open=ui.tr('browse.cities.open'))}")  # one element: each costs every search
+    table = ui.per_version(
+        ("cities.directory_table", lang, query, country),
+        lambda: pd.DataFrame(
+            {
+                ui.tr("browse.col.city"): found["name"],
+                ui.tr("browse.col.country"): found["country"].map(country_labels),
+                ui.tr("browse.col.population"): found["population"],
+                ui.tr("browse.col.ongoing"): found["ongoing"],
+            }
+        ).reset_index(drop=True),
+    )
+    event = st.dataframe(table, hide_index=True, key="cities_table", on_select="rerun", selection_mode="single-row")
+    if event.selection.rows and event.selection.rows[0] < len(found):
+        # The profile gets its own URL, as from a card or the city box above.
+        st.query_params["city"] = found["slug"].iloc[event.selection.rows[0]]
+        st.rerun()
 
 
 def city_selector() -> None:

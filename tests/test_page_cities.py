@@ -192,3 +192,24 @@ def test_other_pages_read_city_names_in_links_too(engine):
     assert (peers.query_params["city"], peers.query_params["with"]) == ("saint-brieuc", "gothenburg")
     projects = run_page("pages/projects.py", city="Umeå,St Brieuc")
     assert projects.query_params["city"] == "umea,saint-brieuc"
+
+
+def add_cities(engine, count: int) -> None:  # noqa: ANN001
+    """``count`` more French cities, "Ville 01" to "Ville NN" (a network past the dozen the cards show)."""
+    with db.write_session(engine) as session:
+        session.add_all(City(slug=f"ville-{n:02d}", name=f"Ville {n:02d}", country="FR") for n in range(1, count + 1))
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "sv"])
+def test_a_long_directory_is_one_table_where_a_row_opens_its_city(engine, lang):
+    add_cities(engine, 3)  # 13 cities: one more than the cards
+    at = run_page(PAGE, lang=lang)
+    assert not at.exception
+    assert city_cards(at) == []  # no cards: each would cost every search and country change
+    [table] = at.dataframe
+    assert len(table.value) == 13 and table.value.iloc[0, 0] == "Borås"
+    hint = {"en": "Select a row to open that city's profile", "fr": "Sélectionnez une ligne", "sv": "Markera en rad"}[lang]
+    assert hint in all_text(at)
+    # Narrowed to a dozen or fewer, the cities are cards again (the browser test opens a row).
+    at.selectbox(key="cities_country").set_value("SE").run()
+    assert city_cards(at) == ["boras", "gothenburg", "linkoping", "malmo", "umea"] and not at.dataframe

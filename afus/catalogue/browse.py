@@ -36,10 +36,10 @@ STRINGS = {
     },
     "browse.more_cities": {"en": "… and {n} more {n|city|cities}.", "fr": "… et {n} {n|autre ville|autres villes}.", "sv": "… och {n} {n|stad|städer} till."},
     "browse.shown_of": {"en": "Showing {shown} of {n} projects.", "fr": "{shown} projets affichés sur {n}.", "sv": "Visar {shown} av {n} projekt."},
-    "browse.cities.cards_limited": {
-        "en": "The first {shown} cities are shown as cards; the table below lists all {n}.",
-        "fr": "Les {shown} premières villes sont présentées en fiches ; le tableau ci-dessous les liste toutes ({n}).",
-        "sv": "De första {shown} städerna visas som kort; tabellen nedan listar alla {n}.",
+    "browse.cities.table_hint": {
+        "en": "Select a row to open that city's profile, or type its name in “{open}” above.",
+        "fr": "Sélectionnez une ligne pour ouvrir le profil de la ville, ou tapez son nom dans « {open} » ci-dessus.",
+        "sv": "Markera en rad för att öppna stadens profil, eller skriv dess namn i ”{open}” ovan.",
     },
     # --- overview ----------------------------------------------------------------
     "browse.overview.intro": {
