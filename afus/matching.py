@@ -69,7 +69,6 @@ the best-scoring one, the first by name on a tie.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -833,9 +832,3 @@ def format_score(score: float, lang: str) -> str:
     """``score`` as text in ``lang``, always with its decimal ("4,0")."""
     return format_number(score, lang, decimals=SCORE_DECIMALS)
 
-
-def score_share(score: float, best: float) -> float:
-    """A score as a fraction of the best one (for score bars), in [0, 1]."""
-    if best <= 0 or not math.isfinite(best):
-        return 0.0
-    return max(0.0, min(1.0, score / best))

@@ -24,7 +24,6 @@ from afus.matching import (
     describe_reason,
     memoised,
     score_matrix,
-    score_share,
 )
 
 HEATMAP_CITIES_MAX = 25
@@ -57,13 +56,12 @@ class Contact:
 
 @dataclass(frozen=True)
 class PeerCard:
-    """One ranked peer as shown: score bar share, reasons in words, projects and contact."""
+    """One ranked peer as shown: score, reasons in words, projects and contact."""
 
     slug: str
     name: str
     country: str
     score: float
-    share: float  # score / best score, for the bar
     country_factor: float
     sentences: tuple[str, ...]  # the strongest reasons, in words
     more_reasons: int  # how many weaker reasons are left out
@@ -149,7 +147,6 @@ def peer_cards(
     On a large network two cities can share thirty themes: a card says how
     many more there are, and the side-by-side comparison lists them all.
     """
-    best = max((m.score for m in matches), default=0.0)
     cards = []
     for match in matches:
         peer_projects: list[int] = []
@@ -164,7 +161,6 @@ def peer_cards(
                 name=match.name,
                 country=match.country,
                 score=match.score,
-                share=score_share(match.score, best),
                 country_factor=match.country_factor,
                 sentences=tuple(describe_reason(r, names, lang) for r in match.reasons[:max_reasons]),
                 more_reasons=max(0, len(match.reasons) - max_reasons),
