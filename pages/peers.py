@@ -24,7 +24,7 @@ from afus.network import Network
 
 PEERS_PAGE = "pages/peers.py"
 PEERS_SHOWN = 10
-# Cards drawn at once, the others on request: a card is a dozen elements that a city
+# Cards drawn at once, the others on request: a card is six to ten elements that a city
 # change sends again (ten cards made that change on a large network 5x the minimal page's).
 PEERS_FIRST = 5
 SECTIONS = ("network", "heatmap", "pairings")  # ?section=, the first is the one opened
@@ -391,7 +391,7 @@ def finder() -> None:
 @st.fragment  # the network as a whole: a city choice leaves it as it is, a section choice redraws it alone
 def network_sections() -> None:
     # Closed until asked for (?section=): drawn, its chart cost every city change in
-    # the finder above 15 ms more in the browser, though it was not sent again.
+    # the finder above about 14 ms more in the browser, though it was not sent again.
     section = ui.query_param("section")
     st.session_state["peers_network"] = section is not None  # the URL decides, the expander writes it back
     whole = st.expander(ui.tr("peers.network.title"), key="peers_network", on_change=_network_toggled)
