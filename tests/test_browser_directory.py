@@ -6,6 +6,7 @@ import pytest
 
 from afus import db
 from afus.models import City
+from tests.a11y_support import violations_in_both_themes
 from tests.browser_support import address_has, follow, goto, main_text, query_params, wait_until_drawn
 
 pytestmark = pytest.mark.browser
@@ -23,6 +24,9 @@ def test_a_row_of_the_long_directory_opens_the_city_and_the_way_back_is_the_tabl
     grid.wait_for()
     assert grid.count() == 1 and "15 of 15 member cities" in main_text(page)
     assert page.locator("[data-testid='stMain'] [class*='st-key-'] a[href*='city=']").count() == 0  # no cards
+    wait_until_drawn(page)
+    found = violations_in_both_themes(page)
+    assert not found, "axe-core on the long directory:\n" + "\n".join(f"{t} theme:\n{r}" for t, r in found.items())
 
     def click_first_row() -> None:
         wait_until_drawn(page)  # the grid measured once everything above it is in place
