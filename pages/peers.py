@@ -401,7 +401,7 @@ def network_sections() -> None:
     inputs = ui.match_inputs()
     # Only the open section runs (lazy tabs): each is costly on a large network.
     section_labels = {name: ui.tr(f"peers.section.{name}") for name in SECTIONS}
-    st.session_state["peers_section"] = section_labels.get(section or "", section_labels[SECTIONS[0]])
+    st.session_state["peers_section"] = section_labels.get(section, section_labels[SECTIONS[0]])
     with whole:
         network_tab, heatmap_tab, pairings_tab = st.tabs(
             list(section_labels.values()), key="peers_section", on_change=lambda: _section_changed(section_labels)

@@ -92,3 +92,16 @@ def _sqlite_template(seeded: bool) -> Path:
             raise RuntimeError(f"the SQLite template left {leftovers} beside it; a copy of the file alone would be incomplete")
         _sqlite_templates[seeded] = path
     return _sqlite_templates[seeded]
+
+
+def add_french_cities(url: str, count: int) -> None:
+    """``count`` more French member cities, "Ville 01" to "Ville NN", in the store at ``url`` (a network growing past a page's cards)."""
+    from afus import db
+    from afus.models import City
+
+    engine = db.make_engine(url)
+    try:
+        with db.write_session(engine) as session:
+            session.add_all(City(slug=f"ville-{n:02d}", name=f"Ville {n:02d}", country="FR") for n in range(1, count + 1))
+    finally:
+        engine.dispose()

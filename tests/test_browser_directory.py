@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from afus import db
-from afus.models import City
 from tests.a11y_support import violations_in_both_themes
 from tests.browser_support import address_has, follow, goto, main_text, query_params, wait_until_drawn
+from tests.stores import add_french_cities
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_row_of_the_long_directory_opens_the_city_and_the_way_back_is_the_table(private_app_server, page) -> None:  # noqa: ANN001
-    engine = db.make_engine(private_app_server.database_url)
-    try:
-        with db.write_session(engine) as session:  # 15 cities: more than the dozen the cards show
-            session.add_all(City(slug=f"ville-{n:02d}", name=f"Ville {n:02d}", country="FR") for n in range(1, 6))
-    finally:
-        engine.dispose()
+    add_french_cities(private_app_server.database_url, 5)  # 15 cities: more than the dozen the cards show
     goto(page, private_app_server, "/cities")
     grid = page.locator("[data-testid='stMain'] [data-testid='stDataFrame']")
     grid.wait_for()

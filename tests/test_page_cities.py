@@ -9,6 +9,7 @@ from afus import db
 from afus.models import City
 from afus.ui import escape_markdown
 from tests.apptest import all_text, as_read, map_charts, map_cities, run_page
+from tests.stores import add_french_cities
 
 PAGE = "pages/cities.py"
 
@@ -194,15 +195,9 @@ def test_other_pages_read_city_names_in_links_too(engine):
     assert projects.query_params["city"] == "umea,saint-brieuc"
 
 
-def add_cities(engine, count: int) -> None:  # noqa: ANN001
-    """``count`` more French cities, "Ville 01" to "Ville NN" (a network past the dozen the cards show)."""
-    with db.write_session(engine) as session:
-        session.add_all(City(slug=f"ville-{n:02d}", name=f"Ville {n:02d}", country="FR") for n in range(1, count + 1))
-
-
 @pytest.mark.parametrize("lang", ["en", "fr", "sv"])
-def test_a_long_directory_is_one_table_where_a_row_opens_its_city(engine, lang):
-    add_cities(engine, 3)  # 13 cities: one more than the cards
+def test_a_long_directory_is_one_table_where_a_row_opens_its_city(engine, db_url, lang):
+    add_french_cities(db_url, 3)  # 13 cities: one more than the cards
     at = run_page(PAGE, lang=lang)
     assert not at.exception
     assert city_cards(at) == []  # no cards: each would cost every search and country change
