@@ -23,11 +23,17 @@ from afus.slides import Slide
 st.set_page_config(initial_sidebar_state="collapsed")
 
 # Static CSS of this page only (no user text): large, high-contrast type sized
-# on the viewport so a slide fits 1920×1080 and 1280×720 without scrolling.
+# on the viewport so a slide fits 1920×1080, 1280×720 and a projector's 1024×768 without scrolling.
 st.html(
     """
 <style>
 .stMainBlockContainer { padding-top: 4rem; padding-bottom: 0.5rem; max-width: 100%; }
+/* A projector's 1024 px keeps its width for the slide, and the toolbar holds on one row in every
+   language: narrower margins, and the buttons' key hints (Page Up / Page Down) unshown; the keys still work. */
+@media (max-width: 1279px) {
+  .stMainBlockContainer { padding-left: 2rem; padding-right: 2rem; }
+  .st-key-seminar_toolbar kbd { display: none; }
+}
 .st-key-seminar_slide h1 { font-size: clamp(1.8rem, 5.2vh, 3.6rem); line-height: 1.1; padding: 0 0 0.2em 0; }
 .st-key-seminar_slide h2, .st-key-seminar_slide h3 { font-size: clamp(1.2rem, 3.2vh, 2.2rem); padding: 0.1em 0 0.1em 0; }
 .st-key-seminar_slide p, .st-key-seminar_slide li { font-size: clamp(0.95rem, 2.35vh, 1.7rem); line-height: 1.3; }
@@ -463,7 +469,7 @@ def go_to(number: int) -> None:
     st.query_params["slide"] = str(number)
 
 
-with st.container(key="seminar_toolbar", horizontal=True, vertical_alignment="center"):
+with st.container(key="seminar_toolbar", horizontal=True, vertical_alignment="center", gap="small"):
     if view == "slides":
         st.button(
             ui.tr("seminar.prev"),

@@ -1,8 +1,9 @@
 """/seminar in headless Chromium: every slide, maps included, with the internet cut off, and no scrolling.
 
 Outside requests are blocked by the ``page`` fixture's router; a venue's bad
-Wi-Fi is the reason. A slide that does not fit at 1920×1080 or 1280×720 leaves
-a screenshot in the test's temporary directory (kept by pytest for a look).
+Wi-Fi is the reason. A slide that does not fit at 1920×1080, 1280×720 or a
+projector's 1024×768 leaves a screenshot in the test's temporary directory (kept
+by pytest for a look).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from tests.browser_support import (
     APP_TIMEOUT_MS,
     address_has,
     record_outside_requests,
+    wait_for_app,
     follow,
     goto,
     main_text,
@@ -34,7 +36,7 @@ from tests.browser_support import (
 
 pytestmark = pytest.mark.browser
 
-SIZES = [(1920, 1080), (1280, 720)]
+SIZES = [(1920, 1080), (1280, 720), (1024, 768)]
 SCROLL_JS = """
 () => {
   const doc = document.scrollingElement;
@@ -66,10 +68,23 @@ def _slide_total(page) -> int:  # noqa: ANN001
     return int(widget(page, "seminar_counter").inner_text().split()[-1])
 
 
+# The vertical middle of each of the toolbar's items (they are centred on their row).
+TOOLBAR_MIDDLES_JS = """() => [...document.querySelectorAll('.st-key-seminar_toolbar > div')]
+  .map(e => e.getBoundingClientRect()).filter(r => r.height > 0).map(r => (r.top + r.bottom) / 2)"""
+
+
+def _toolbar_rows(page) -> int:  # noqa: ANN001
+    """On how many rows the toolbar's buttons and counter lie."""
+    middles = sorted(page.evaluate(TOOLBAR_MIDDLES_JS))
+    return 1 + sum(1 for above, below in zip(middles, middles[1:]) if below - above > 8)
+
+
 def _assert_fits(page, where: str, screenshot: Path) -> None:  # noqa: ANN001
     sizes = page.evaluate(SCROLL_JS)
-    if sizes["docHeight"] > sizes["viewHeight"] or sizes["mainHeight"] > sizes["mainView"]:
+    rows = _toolbar_rows(page)
+    if sizes["docHeight"] > sizes["viewHeight"] or sizes["mainHeight"] > sizes["mainView"] or rows != 1:
         page.screenshot(path=str(screenshot))
+    assert rows == 1, f"{where}: the toolbar wraps onto {rows} rows"
     assert sizes["docHeight"] <= sizes["viewHeight"], f"{where}: the page scrolls {sizes}"
     # Streamlit scrolls its main area rather than the document: check it too.
     assert sizes["mainHeight"] <= sizes["mainView"], f"{where}: the main area scrolls {sizes}"
@@ -124,6 +139,24 @@ def test_journey_through_every_slide_offline_without_scrolling_and_accessible(br
         assert widget(page, "seminar_next").locator("button").is_disabled()
         assert page.blocked_requests == [], "the seminar tried to reach the internet"
         assert page.page_errors == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["fr", "sv"])
+def test_on_a_projector_the_toolbar_holds_on_one_row_in_french_and_swedish(browser, app_server, lang: str, tmp_path: Path):
+    # The longest labels ("Diapositive 12 sur 23", "Material att ta med") at 1024×768: the
+    # margins narrow and the key hints go; Page Down still turns the slide.
+    context, page = _sized_page(browser, 1024, 768)
+    try:
+        goto(page, app_server, "/seminar", slide="12", lang=lang)
+        _wait_for_charts(page)
+        _assert_fits(page, f"slide 12 in {lang} at 1024×768", tmp_path / f"slide-12-{lang}.png")
+        assert not widget(page, "seminar_next").locator("kbd").is_visible()
+        page.keyboard.press("PageDown")
+        page.wait_for_function("() => new URLSearchParams(location.search).get('slide') === '13'", timeout=APP_TIMEOUT_MS)
+        wait_for_app(page)
+        assert re.search(r"(Diapositive 13 sur|Bild 13 av) 23", main_text(page))
     finally:
         context.close()
 
