@@ -86,6 +86,35 @@ def test_pick_a_city_open_a_project_compare_and_download_the_pairings(app_server
     assert_healthy(page)
 
 
+def test_the_comparison_opens_on_request_follows_the_city_and_closing_it_forgets_the_second(app_server, page) -> None:  # noqa: ANN001
+    goto(page, app_server, "/peers", city="saint-brieuc")
+    assert widget(page, "peers_with").count() == 0  # closed: its box of every other city is not drawn
+    widget(page, "peers_compare").locator("summary").click()
+    widget(page, "peers_with").wait_for()
+    wait_for_app(page)
+    choose(page, "peers_with", "Umeå", typed="Ume")
+    assert address_has("/peers", city="saint-brieuc", **{"with": "umea"})(page.url)
+    assert "Saint-Brieuc and Umeå side by side" in main_text(page)
+
+    # Another city redraws the result alone (the comparison and the cards), the box above as chosen.
+    choose(page, "peers_city", "Malmö", typed="Malm")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('city') === 'malmo'")
+    wait_for_app(page)
+    assert query_params(page).get("with") == "umea"
+    assert "Malmö and Umeå side by side" in main_text(page)
+    assert card_titles(page) == ["Saint-Brieuc", "Gothenburg", "Umeå"]
+    assert widget(page, "peers_city").get_by_role("combobox").input_value() == "Malmö"
+    assert_healthy(page)
+
+    # Closing the comparison takes the second city out of the address.
+    widget(page, "peers_compare").locator("summary").click()
+    page.wait_for_function("() => !new URLSearchParams(location.search).has('with')")
+    wait_for_app(page)
+    assert "Malmö and Umeå side by side" not in main_text(page)
+    assert card_titles(page) == ["Saint-Brieuc", "Gothenburg", "Umeå"]
+    assert_healthy(page)
+
+
 def test_shared_link_restores_the_comparison(app_server, page) -> None:  # noqa: ANN001
     goto(page, app_server, "/peers", city="saint-brieuc", **{"with": "malmo"})
     text = main_text(page)

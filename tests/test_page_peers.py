@@ -76,13 +76,47 @@ def test_filters_other_country_and_theme(engine):
 
 
 def test_widgets_write_the_url(engine):
+    # Once a city is chosen, a change draws the result alone. AppTest's rerun of that
+    # fragment knows no page for the cards' links (the browser tests check it): each
+    # step runs the page again, as opening the URL it wrote does.
     at = run_page(PAGE, city="saint-brieuc")
     at.selectbox(key="peers_city").select("malmo").run()
     assert at.query_params["city"] in ("malmo", ["malmo"])
+    at.run()
+    assert not at.exception
     assert peer_names(at)[0] == "Saint-Brieuc"
     at.toggle(key="peers_other").set_value(True).run()
     assert at.query_params["other"] in ("1", ["1"])
+    at.run()
     assert peer_names(at) == ["Saint-Brieuc"]
+
+
+def test_choosing_the_first_city_draws_the_filters_and_the_result(engine):
+    at = run_page(PAGE)
+    assert "peers_theme" not in [box.key for box in at.selectbox]
+    at.selectbox(key="peers_city").select("malmo").run()
+    assert not at.exception
+    assert at.query_params["city"] in ("malmo", ["malmo"])
+    assert "peers_theme" in [box.key for box in at.selectbox]
+    assert peer_names(at) == ["Saint-Brieuc", "Gothenburg", "Umeå"]
+
+
+@pytest.mark.parametrize(("lang", "label"), [
+    ("en", "Compare side by side with another city"),
+    ("fr", "Comparer côte à côte avec une autre ville"),
+    ("sv", "Jämför sida vid sida med en annan stad"),
+])  # fmt: skip
+def test_the_comparison_is_closed_until_asked_for(engine, lang, label):
+    at = run_page(PAGE, city="saint-brieuc", lang=lang)
+    [compare] = [e for e in at.expander if e.proto.id.endswith("peers_compare")]
+    assert as_read(compare.label) == label
+    assert "peers_with" not in [box.key for box in at.selectbox]  # closed: not sent
+    at.session_state["peers_compare"] = True  # opened (the browser test clicks it)
+    at.run()
+    assert not at.exception
+    offered = at.selectbox(key="peers_with").options
+    assert at.selectbox(key="peers_with").value is None
+    assert len(offered) == 9 and "Saint-Brieuc" not in offered
 
 
 def test_compare_two_cities_side_by_side(engine):
@@ -191,9 +225,11 @@ def test_five_cards_first_then_the_others_on_request(engine):
     at.button(key="peers_more_button").click().run()
     assert peer_names(at) == first and "more" not in at.query_params
     at.button(key="peers_more_button").click().run()
-    at.selectbox(key="peers_city").select("umea").run()  # another list starts again with its first cards
+    # Another list starts again with its first cards. (Each change draws the result alone,
+    # then the page runs again: see test_widgets_write_the_url.)
+    at.selectbox(key="peers_city").select("umea").run().run()
     assert "more" not in at.query_params
-    at.selectbox(key="peers_city").select("gothenburg").run()
+    at.selectbox(key="peers_city").select("gothenburg").run().run()
     assert len(peer_names(at)) == 5
     assert at.button(key="peers_more_button").label == "Show 4 more cities"
 

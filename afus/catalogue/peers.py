@@ -93,6 +93,11 @@ STRINGS = {
         "sv": "Lägg till stadens pågående projekt eller de teman den vill lära sig om (sidan Hantera) för att få matchningar.",
     },
     "peers.suggestion.works_on": {"en": "Works on", "fr": "Travaille sur", "sv": "Arbetar med"},
+    "peers.compare.open": {
+        "en": "Compare side by side with another city",
+        "fr": "Comparer côte à côte avec une autre ville",
+        "sv": "Jämför sida vid sida med en annan stad",
+    },
     "peers.with.label": {"en": "Compare with", "fr": "Comparer avec", "sv": "Jämför med"},
     "peers.with.placeholder": {"en": "Choose a second city", "fr": "Choisissez une seconde ville", "sv": "Välj en andra stad"},
     "peers.unknown_with": {
