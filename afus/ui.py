@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import contextvars
 import functools
 import logging
 import os
@@ -353,14 +354,56 @@ def not_found(message: str, back_page: str, back_label: str) -> None:
 # --- charts ---------------------------------------------------------------------
 
 
+# The charts of the enclosing ``charts_last`` block still to draw (None outside one).
+_CHARTS_TO_DRAW: contextvars.ContextVar[list[Callable[[], None]] | None] = contextvars.ContextVar("afus_charts_to_draw", default=None)
+
+
+@contextlib.contextmanager
+def charts_last() -> Iterator[None]:
+    """Inside, :func:`chart` keeps each chart's place on the page and draws it when the block ends.
+
+    The first chart of a visit has the browser load and start the chart library
+    (1.2 MB): while it did, the rest of the page waited. Drawn last, the text
+    around a chart shows first: at seed scale the overview was ready 8 to 75 ms
+    sooner in five runs of 15 to 25 fresh visits, a city's profile 38 to 79 ms
+    sooner in three. Not around a fragment that draws a chart: a fragment's
+    elements belong to its own run.
+    """
+    token = _CHARTS_TO_DRAW.set([])
+    try:
+        yield
+    finally:
+        pending = _CHARTS_TO_DRAW.get()
+        _CHARTS_TO_DRAW.reset(token)
+    for draw in pending:  # not after an exception, st.stop or st.rerun
+        draw()
+
+
 def chart(figure, caption: str, data, *, key: str) -> None:  # noqa: ANN001
     """A chart with its text alternative: a caption and its data as a table.
 
     ``figure`` is an :class:`afus.stat_charts.EChart` (maps, bars, heatmaps,
     the timeline); under the same ``key``, a filter that changes it updates
     it in place. ``data`` is a DataFrame with localized column names, shown
-    in an expander under ``chart_data_key(key)``.
+    in an expander under ``chart_data_key(key)``. Inside :func:`charts_last`,
+    drawn at the end of that block, in its place.
     """
+    pending = _CHARTS_TO_DRAW.get()
+    if pending is None:
+        _draw_chart(figure, caption, data, key)
+        return
+    # Its place: a container (an st.empty's content is drawn anew on every run, and a
+    # keyboard's focus on the chart's data expander was lost when it opened).
+    slot = st.container()
+
+    def draw() -> None:
+        with slot:
+            _draw_chart(figure, caption, data, key)
+
+    pending.append(draw)
+
+
+def _draw_chart(figure, caption: str, data, key: str) -> None:  # noqa: ANN001
     # SVG, not canvas: its text is text (read by the browser's tools, checked for contrast).
     st.echarts_chart(figure.option, height=figure.height, key=key, renderer="svg", alt=caption)
     st.caption(escape_markdown(caption))

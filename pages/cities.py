@@ -259,8 +259,9 @@ if requested and requested not in city_names:
     city_selector()
     show_directory(with_title=False)
 elif selected:
-    show_profile(ui.per_version(("cities.profile", selected), lambda: browse.city_profile(network, selected)))
-    st.divider()
-    st.page_link("pages/cities.py", label=ui.tr("browse.all_cities"), icon=":material/arrow_back:")
+    with ui.charts_last():  # the map last, in its place: the profile's text shows while the chart library starts
+        show_profile(ui.per_version(("cities.profile", selected), lambda: browse.city_profile(network, selected)))
+        st.divider()
+        st.page_link("pages/cities.py", label=ui.tr("browse.all_cities"), icon=":material/arrow_back:")
 else:
     show_directory()

@@ -31,6 +31,33 @@ def test_overview_in_english(engine):
     assert {"Projects by theme", "Latest ongoing projects", "Events"} <= set(headers)
 
 
+def page_order(at) -> list[str]:  # noqa: ANN001
+    """The headers, charts and captions of the page, in the order a reader meets them."""
+    found: list[str] = []
+
+    def walk(block) -> None:  # noqa: ANN001
+        for child in block.children.values():
+            if child.type in ("header", "caption"):
+                found.append(f"{child.type}: {child.value}")
+            elif child.type == "echarts_chart":
+                found.append("chart")
+            elif hasattr(child, "children"):
+                walk(child)
+
+    walk(at._tree)
+    return found
+
+
+def test_charts_sent_last_are_in_their_places(engine):
+    """The charts are sent after the rest of the page (``ui.charts_last``), and read where they belong."""
+    order = page_order(run_page(PAGE))
+    at_map = order.index("header: Members on the map")
+    assert order[at_map + 1] == "chart" and order[at_map + 2].startswith("caption: Map of France and Sweden")
+    assert order.index("header: By country") == at_map + 3
+    at_bars = order.index("header: Projects by theme")
+    assert order[at_bars + 1] == "chart" and "themes have no project yet" in order[at_bars + 2]
+
+
 def test_map_and_charts_have_text_alternatives_and_their_own_base_map(engine):
     at = run_page(PAGE)
     [(alt, option)] = map_charts(at).items()
