@@ -14,7 +14,10 @@ ECharts element, with which the app draws every chart and map), shows what
 a chart alone adds in this framework: every page's ``ratio_to_chart_page``
 is against it (for information; the targets stay against the empty page).
 Interactions have the same second floor: the minimal page whose result
-also updates one chart (``minimal_page.py?chart=1``). Each page is timed twice per visit: "ready"
+also updates one chart (``minimal_page.py?chart=1``), and a third: the
+minimal page inside the app's own frame, its navigation and sidebar
+(``frame_page.py``), which every page of the app has before its content
+(``ratio_to_app_frame``). Each page is timed twice per visit: "ready"
 (the script has finished and the first element shows) and "complete" (no
 grey placeholder left and every chart drawn, ``harness.COMPLETE_JS``).
 Streamlit loads most element kinds and the chart library as separate modules, so a
@@ -227,7 +230,7 @@ def interaction_times(
     return {name: s for name, s in samples.items() if name not in failed}, failed, lost
 
 
-def browser_times(app_url: str, empty_url: str, minimal_url: str, chart_url: str, reps: int, browser, quick: bool = False) -> dict:  # noqa: ANN001
+def browser_times(app_url: str, empty_url: str, minimal_url: str, chart_url: str, frame_url: str, reps: int, browser, quick: bool = False) -> dict:  # noqa: ANN001
     """Ready time of every page and one interaction per filtered page, against the floors."""
     # Warm the servers (caches filled once per data version, as in steady use).
     harness.time_ready(browser, empty_url)
@@ -273,18 +276,21 @@ def browser_times(app_url: str, empty_url: str, minimal_url: str, chart_url: str
             },
         }
     kinds = sorted({spec.kind for spec in interaction_list(quick)})
-    # Two floors per kind of change: the minimal page, and the same page whose
+    # Three floors per kind of change: the minimal page; the same page whose
     # result includes one chart (``?chart=1``): a chart updated costs the
-    # browser more than the rest of the minimal page's change.
+    # browser more than the rest of the minimal page's change; and the same
+    # page inside the app's frame.
     runs = {}
     for kind in kinds:
         runs[("minimal", kind)] = (minimal_url, FLOOR_INTERACTIONS[kind])
         runs[("chart", kind)] = (f"{minimal_url}/?chart=1", FLOOR_INTERACTIONS[kind])
+        runs[("frame", kind)] = (frame_url, FLOOR_INTERACTIONS[kind])
     for spec in interaction_list(quick):
         runs[f"/{spec.url_path} ({spec.key})"] = (f"{app_url}/{spec.url_path}", spec)
     timed_runs, failed, lost = interaction_times(browser, runs, reps * INTERACTION_REPS_FACTOR)
-    out["floor_minimal_page"], out["floor_minimal_chart_page"] = {}, {}
-    for name, entry in (("minimal", out["floor_minimal_page"]), ("chart", out["floor_minimal_chart_page"])):
+    out["floor_minimal_page"], out["floor_minimal_chart_page"], out["floor_minimal_in_app_frame"] = {}, {}, {}
+    floors = (("minimal", out["floor_minimal_page"]), ("chart", out["floor_minimal_chart_page"]), ("frame", out["floor_minimal_in_app_frame"]))
+    for name, entry in floors:
         for kind in kinds:
             # Without its floor an interaction gets no ratio, but is still timed.
             entry[kind] = (
@@ -293,20 +299,22 @@ def browser_times(app_url: str, empty_url: str, minimal_url: str, chart_url: str
                 else {"error": failed[(name, kind)]}
             )
     for kind in kinds:
-        if ("chart", kind) in timed_runs and ("minimal", kind) in timed_runs:
-            out["floor_minimal_chart_page"][kind]["ratio"] = ratio(timed_runs[("chart", kind)].median, timed_runs[("minimal", kind)].median)
+        for name, entry in floors[1:]:
+            if (name, kind) in timed_runs and ("minimal", kind) in timed_runs:
+                entry[kind]["ratio"] = ratio(timed_runs[(name, kind)].median, timed_runs[("minimal", kind)].median)
     for spec in interaction_list(quick):
         label = f"/{spec.url_path} ({spec.key})"
         if label in failed:
             out["interactions"][label] = {"error": failed[label]}
             continue
         samples = timed_runs[label]
-        floor, chart_floor = timed_runs.get(("minimal", spec.kind)), timed_runs.get(("chart", spec.kind))
+        floor, chart_floor, frame_floor = (timed_runs.get((name, spec.kind)) for name in ("minimal", "chart", "frame"))
         out["interactions"][label] = {
             **samples.summary(),
             "lost_changes": lost[label],
             "ratio": ratio(samples.median, floor.median) if floor else None,
             "ratio_to_chart_page": ratio(samples.median, chart_floor.median) if chart_floor else None,
+            "ratio_to_app_frame": ratio(samples.median, frame_floor.median) if frame_floor else None,
         }
     return out
 
@@ -370,7 +378,8 @@ def misses(result: dict) -> list[str]:
             elif fig["ratio"] > TARGETS["interaction_ratio"]:
                 out.append(
                     f"{scale_name} {label}: interaction {fig['median_ms']} ms = {fig['ratio']}x minimal page"
-                    f" ({fig['ratio_to_chart_page']}x the minimal chart page; target {TARGETS['interaction_ratio']}x)"
+                    f" ({fig['ratio_to_chart_page']}x the minimal chart page, {fig['ratio_to_app_frame']}x the minimal page"
+                    f" in the app's frame; target {TARGETS['interaction_ratio']}x)"
                 )
         if scale_name != "seed":
             for label, fig in scale.get("server", {}).get("pages", {}).items():
@@ -418,8 +427,9 @@ def run(quick: bool = False, scales: tuple[str, ...] = ("seed", "large"), reps: 
                     harness.streamlit_server(harness.EMPTY_PAGE, log_dir=tmp_path) as empty,
                     harness.streamlit_server(harness.MINIMAL_PAGE, log_dir=tmp_path) as minimal,
                     harness.streamlit_server(harness.CHART_PAGE, log_dir=tmp_path) as chart,
+                    harness.streamlit_server(harness.FRAME_PAGE, env=env, log_dir=tmp_path) as frame,
                 ):
-                    entry["browser"] = browser_times(app.url, empty.url, minimal.url, chart.url, reps, browser, quick)
+                    entry["browser"] = browser_times(app.url, empty.url, minimal.url, chart.url, frame.url, reps, browser, quick)
                 result["scales"][scale_name] = entry
     result["misses"] = misses(result)
     return result

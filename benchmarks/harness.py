@@ -29,6 +29,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking"]
 EMPTY_PAGE = ROOT / "benchmarks" / "empty_page.py"
 MINIMAL_PAGE = ROOT / "benchmarks" / "minimal_page.py"
 CHART_PAGE = ROOT / "benchmarks" / "chart_page.py"
+FRAME_PAGE = ROOT / "benchmarks" / "frame_page.py"
 
 # The script has finished, its elements are drawn (none left stale from the
 # previous page) and the main area shows content: "ready" for a user.

@@ -44,6 +44,8 @@ def test_bench_pages_quick_prints_figures_and_ratios() -> None:
     assert projects["ratio"] > 0 and projects["ratio_to_chart_page"] > 0, projects
     assert projects["lost_changes"] <= 1 and projects["n"] + projects["lost_changes"] == result["interaction_reps"], projects
     assert browser["floor_minimal_chart_page"]["text"]["median_ms"] > 0
+    frame = browser["floor_minimal_in_app_frame"]["text"]
+    assert frame["median_ms"] > 0 and frame["ratio"] > 0 and projects["ratio_to_app_frame"] > 0, (frame, projects)
     assert isinstance(result["misses"], list)
 
 
@@ -58,6 +60,22 @@ def test_minimal_page_draws_a_chart_that_follows_the_filter_only_when_asked() ->
     before = charted.get("echarts_chart")[0].proto.spec
     charted.selectbox(key="group").select("odd").run()
     assert charted.get("echarts_chart")[0].proto.spec != before
+
+
+def test_frame_page_draws_the_apps_frame_around_the_minimal_page() -> None:
+    """The app's sidebar, in the interface language, around the minimal page's filters."""
+    from streamlit.testing.v1 import AppTest
+
+    from afus.i18n import t
+
+    at = AppTest.from_file(str(ROOT / "benchmarks" / "frame_page.py"))
+    at.query_params["lang"] = "fr"
+    at.run()
+    assert not at.exception
+    assert [title.value for title in at.title] == ["Minimal page"]
+    assert at.selectbox(key="lang").value == "fr" and at.sidebar.selectbox[0].label == t("sidebar.language", "fr")
+    at.text_input(key="q").input("item 1").run()
+    assert "11 matches for 'item 1' in all" in [md.value for md in at.markdown]
 
 
 def _bench_json(script: str, *args: str) -> dict:
