@@ -414,7 +414,7 @@ def _draw_chart(figure, caption: str, data, key: str) -> None:  # noqa: ANN001
     shown = st.expander(tr("browse.chart_data"), key=chart_data_key(key), on_change="rerun")
     if shown.open:
         with shown:
-            table(data)
+            table(data, name=caption)
 
 
 def chart_data_key(chart_key: str) -> str:
@@ -432,14 +432,17 @@ def chart_data_key(chart_key: str) -> str:
 SHORT_TABLE_ROWS = 30
 
 
-def table(frame, *, key: str | None = None) -> None:  # noqa: ANN001
+def table(frame, *, key: str | None = None, name: str | None = None) -> None:  # noqa: ANN001
     """A read-only table of ``frame`` (localized column names, no index shown).
+
+    ``name``: what the table holds, for a screen reader, when it is long
+    enough to scroll in the grid (a short table is read with its heading).
 
     st.table renders its cells as Markdown, so text cells and headers are
     escaped first: user text never becomes formatting, HTML or a link.
     """
     if len(frame) > SHORT_TABLE_ROWS:
-        st.dataframe(frame, hide_index=True, key=key)
+        st.dataframe(frame, hide_index=True, key=key, alt=name)
         return
     with st.container(key=key) if key else contextlib.nullcontext():
         st.table(localized_decimals(inert_table(frame), lang()), hide_index=True)

@@ -529,9 +529,10 @@ def changes_table(changes: list[history.Change], *, with_item: bool) -> pd.DataF
 
 def item_history(kind: str, item_id: int) -> None:
     changes = history.item_history(ui.engine(), kind, item_id)
-    with st.expander(ui.tr("history.item_title", count=len(changes)), icon=":material/history:"):
+    heading = ui.tr("history.item_title", count=len(changes))
+    with st.expander(heading, icon=":material/history:"):
         if changes:
-            st.dataframe(changes_table(changes, with_item=False), hide_index=True)
+            st.dataframe(changes_table(changes, with_item=False), hide_index=True, alt=heading)
         else:
             st.caption(ui.tr("history.none"))
 
@@ -555,7 +556,7 @@ def import_section(user) -> None:  # noqa: ANN001
         st.error(ui.escape_markdown(exc.message(ui.lang())), icon=":material/error:")
         return
     st.subheader(ui.tr("io.import.preview"))
-    st.dataframe(imports.preview_table(plan, ui.lang()), hide_index=True, key="manage_import_preview")
+    st.dataframe(imports.preview_table(plan, ui.lang()), hide_index=True, key="manage_import_preview", alt=ui.tr("io.import.preview"))
     if plan.errors:
         st.error(ui.tr("io.import.has_errors", count=len(plan.errors)), icon=":material/error:")
         show_problems([e.message(ui.lang()) for e in plan.errors])
@@ -611,9 +612,10 @@ def history_section() -> None:
         key="manage_history_since", format=ui.date_format(),
     )
     changes = history.changes_since(ui.engine(), since or DATE_MIN)
-    st.subheader(ui.tr("history.changes_since", date=format_date(since, ui.lang()), count=len(changes)))
+    heading = ui.tr("history.changes_since", date=format_date(since, ui.lang()), count=len(changes))
+    st.subheader(heading)
     if changes:
-        st.dataframe(changes_table(changes, with_item=True), hide_index=True, key="manage_history_table")
+        st.dataframe(changes_table(changes, with_item=True), hide_index=True, key="manage_history_table", alt=heading)
     else:
         st.caption(ui.tr("history.none"))
     stale_contacts_table()
@@ -621,7 +623,8 @@ def history_section() -> None:
 
 def stale_contacts_table() -> None:
     stale = history.stale_contacts(ui.engine())
-    st.subheader(ui.tr("history.stale.title", count=len(stale)))
+    heading = ui.tr("history.stale.title", count=len(stale))
+    st.subheader(heading)
     if not stale:
         st.caption(ui.tr("history.stale.none"))
         return
@@ -637,6 +640,7 @@ def stale_contacts_table() -> None:
         ),
         hide_index=True,
         key="manage_stale_table",
+        alt=heading,
     )
 
 
@@ -656,6 +660,7 @@ def accounts_section(user) -> None:  # noqa: ANN001
         ),
         hide_index=True,
         key="manage_accounts_table",
+        alt=ui.tr("manage.section.accounts"),
     )
     with st.form("manage_account_add", border=True):
         st.markdown(f"**{ui.escape_markdown(ui.tr('accounts.add'))}**")

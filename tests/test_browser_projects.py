@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser_support import (
     address_has,
@@ -50,6 +51,8 @@ def test_filters_write_the_url_and_the_csv_follows(app_server, page) -> None:  #
     assert params.get("country") == "SE" and params.get("theme") == "public-spaces"
     assert params.get("lang") == "fr", "the language stays through widget changes"
     assert "2 sur 7 projets" in main_text(page)
+    # A screen reader finds the result table by its name, in the interface language.
+    expect(page.get_by_role("region", name="Projets trouvés")).to_have_count(1)
     rows = download_rows(page, ";")
     assert rows[0][:3] == ["Titre", "Ville", "Pays"]
     assert sorted(r[1] for r in rows[1:]) == ["Gothenburg", "Umeå"]

@@ -203,6 +203,8 @@ def test_a_long_directory_is_one_table_where_a_row_opens_its_city(engine, db_url
     assert city_cards(at) == []  # no cards: each would cost every search and country change
     [table] = at.dataframe
     assert len(table.value) == 13 and table.value.iloc[0, 0] == "Borås"
+    name = {"en": "Member cities found", "fr": "Villes membres trouvées", "sv": "Hittade medlemsstäder"}[lang]
+    assert table.proto.alt == name  # the table's name for a screen reader
     hint = {"en": "Select a row to open that city's profile", "fr": "Sélectionnez une ligne", "sv": "Markera en rad"}[lang]
     assert hint in all_text(at)
     # Narrowed to a dozen or fewer, the cities are cards again (the browser test opens a row).

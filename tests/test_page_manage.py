@@ -257,6 +257,7 @@ def test_admins_manage_accounts_coordinators_do_not_see_them(accounts):
     assert "Accounts" not in at.radio(key="manage_section").options
     at = _signed_in_page(accounts, "boss", section="accounts")
     assert at.radio(key="manage_section").value == "accounts"
+    assert [table.proto.alt for table in at.dataframe] == ["Accounts"]  # the table's name for a screen reader
     at.text_input(key="manage_account_name").input("nouvelle")
     at.text_input(key="manage_account_password").input("un mot de passe long")
     next(b for b in at.button if b.label == "Add an account").click().run()
@@ -286,6 +287,11 @@ def test_history_section_lists_changes_and_stale_contacts(accounts):
     assert "Per" in set(changes["After"])
     stale = _frame(at, "Contact name", "Contact last checked")
     assert list(stale["Contact name"]) == ["Per"]
+    # Each table is named for a screen reader as its heading reads.
+    headings = [h.value for h in at.subheader]
+    names = [table.proto.alt for table in at.dataframe]
+    assert names and all(name in headings for name in names), (names, headings)
+    assert "Contacts not checked for over a year (1)" in names
 
 
 def test_overview_lists_changes_since_a_date_and_contacts_to_check(accounts):

@@ -121,6 +121,7 @@ def test_french_interface(engine):
     assert table.iloc[0]["Statut"] == "En cours" and table.iloc[0]["Pays"] == "Suède"
     assert at.text_input(key="projects_q").label == "Rechercher"
     assert [b.label for b in at.get("download_button")] == ["Télécharger ces projets (CSV)"]
+    assert at.dataframe[0].proto.alt == "Projets trouvés"  # the table's name for a screen reader
 
 
 def test_swedish_interface(engine):
@@ -129,6 +130,7 @@ def test_swedish_interface(engine):
     assert at.title[0].value == "Projekt"
     assert table_of(at).iloc[0]["Titel"] == "Tillfällig installation"
     assert at.multiselect(key="projects_city").label == "Stad"
+    assert at.dataframe[0].proto.alt == "Hittade projekt"
 
 
 # --- widgets write the URL ------------------------------------------------------------------

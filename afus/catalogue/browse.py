@@ -36,6 +36,8 @@ STRINGS = {
     },
     "browse.more_cities": {"en": "… and {n} more {n|city|cities}.", "fr": "… et {n} {n|autre ville|autres villes}.", "sv": "… och {n} {n|stad|städer} till."},
     "browse.shown_of": {"en": "Showing {shown} of {n} projects.", "fr": "{shown} projets affichés sur {n}.", "sv": "Visar {shown} av {n} projekt."},
+    # The directory table's name for a screen reader.
+    "browse.cities.table.name": {"en": "Member cities found", "fr": "Villes membres trouvées", "sv": "Hittade medlemsstäder"},
     "browse.cities.table_hint": {
         "en": "Select a row to open that city's profile, or type its name in “{open}” above.",
         "fr": "Sélectionnez une ligne pour ouvrir le profil de la ville, ou tapez son nom dans « {open} » ci-dessus.",

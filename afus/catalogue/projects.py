@@ -64,6 +64,8 @@ STRINGS = {
         "sv": "Markera en rad, eller välj titeln under tabellen, för att öppna projektet.",
     },
     "projects.page": {"en": "Page", "fr": "Page", "sv": "Sida"},
+    # The result table's name for a screen reader.
+    "projects.table.name": {"en": "Projects found", "fr": "Projets trouvés", "sv": "Hittade projekt"},
     "projects.page.rows": {
         "en": "Rows {first}–{last} of {n}. Search, filter or sort to bring others forward; the download holds them all.",
         "fr": "Lignes {first} à {last} sur {n}. Recherchez, filtrez ou triez pour faire remonter les autres ; le téléchargement les contient toutes.",
