@@ -442,10 +442,11 @@ def table(frame, *, key: str | None = None, name: str | None = None) -> None:  #
     escaped first: user text never becomes formatting, HTML or a link.
     """
     if len(frame) > SHORT_TABLE_ROWS:
-        st.dataframe(frame, hide_index=True, key=key, alt=name)
+        # An unknown value is an empty cell, as in a short table (the grid writes "None" otherwise).
+        st.dataframe(frame, hide_index=True, key=key, alt=name, column_config=localized_number_columns(frame), placeholder="")
         return
     with st.container(key=key) if key else contextlib.nullcontext():
-        st.table(localized_decimals(inert_table(frame), lang()), hide_index=True)
+        st.table(localized_numbers(inert_table(frame), lang()), hide_index=True)
 
 
 def inert_table(frame):  # noqa: ANN001, ANN201 - a pandas DataFrame
@@ -457,15 +458,29 @@ def inert_table(frame):  # noqa: ANN001, ANN201 - a pandas DataFrame
     return shown
 
 
-def localized_decimals(frame, lang: str):  # noqa: ANN001, ANN201 - a DataFrame in, a DataFrame or its Styler out
-    """``frame`` with its decimal columns shown as ``lang`` writes them ("57.721", "4,94"; no trailing zeros).
+def localized_numbers(frame, lang: str):  # noqa: ANN001, ANN201 - a DataFrame in, a DataFrame or its Styler out
+    """``frame`` with its number columns shown as ``lang`` writes them ("57.721", "4,94", "52 774"; no trailing zeros).
 
-    Only the display changes: the values stay numbers.
+    Only the display changes: the values stay numbers. (Years are written
+    as dates or text in the app's tables, never as numbers to group.)
     """
-    decimals = [name for name in frame.columns if pd.api.types.is_float_dtype(frame[name])]
-    if not decimals:
+    numbers = [name for name in frame.columns if _is_number_column(frame[name])]
+    if not numbers:
         return frame
-    return frame.style.format({name: functools.partial(format_number, lang=lang) for name in decimals})
+    return frame.style.format({name: functools.partial(format_number, lang=lang) for name in numbers})
+
+
+def localized_number_columns(frame) -> dict:  # noqa: ANN001 - a DataFrame
+    """Column settings of the data grid that write ``frame``'s numbers with the reader's digit grouping and decimal sign.
+
+    The grid takes them from the browser's languages ("52 774" in a French
+    browser); the values stay numbers, so a column still sorts by value.
+    """
+    return {name: st.column_config.NumberColumn(format="localized") for name in frame.columns if _is_number_column(frame[name])}
+
+
+def _is_number_column(column) -> bool:  # noqa: ANN001 - a pandas Series
+    return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
 
 
 def bind_to_url(key: str, param: str, valid: Collection[str] | None = None, default: str = "") -> Callable[[], None]:

@@ -59,7 +59,7 @@ with ui.charts_last():
                 {
                     ui.tr("browse.col.city"): network.cities["name"],
                     ui.tr("browse.col.country"): network.cities["country"].map(country_labels),
-                    ui.tr("browse.col.population"): [format_number(p, lang) for p in network.cities["population"]],
+                    ui.tr("browse.col.population"): network.cities["population"],
                     ui.tr("browse.col.latitude"): network.cities["latitude"].round(3),
                     ui.tr("browse.col.longitude"): network.cities["longitude"].round(3),
                 }

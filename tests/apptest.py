@@ -77,6 +77,26 @@ def tables(node) -> list[pd.DataFrame]:  # noqa: ANN001 - an AppTest or one of i
     return found
 
 
+def shown_tables(node) -> list[pd.DataFrame]:  # noqa: ANN001 - an AppTest or one of its blocks
+    """Every short table (st.table) under ``node``, in page order, as its cells read on screen (numbers as written)."""
+    import pyarrow as pa
+
+    found = []
+
+    def walk(block) -> None:  # noqa: ANN001
+        for child in block.children.values():
+            if child.type == "table":
+                arrow = child.proto.arrow_data
+                raw = arrow.styler.display_values if arrow.HasField("styler") else arrow.data
+                frame = pa.ipc.open_stream(raw).read_all().to_pandas()
+                found.append(frame.apply(lambda column: column.map(as_read)).rename(columns=as_read))
+            elif hasattr(child, "children"):
+                walk(child)
+
+    walk(getattr(node, "_tree", node))
+    return found
+
+
 def stat_charts(at) -> dict[str, dict]:  # noqa: ANN001 - an AppTest
     """The bar charts, heatmaps and timelines on the page (ECharts options), by their accessible description."""
     return {alt: option for alt, option in _echarts(at).items() if "baseOption" not in option}

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import update
 
 from afus import db
+from afus.i18n import t
 from afus.models import City
 from afus.ui import escape_markdown
 from tests.apptest import all_text, as_read, map_charts, map_cities, run_page
@@ -205,6 +208,9 @@ def test_a_long_directory_is_one_table_where_a_row_opens_its_city(engine, db_url
     assert len(table.value) == 13 and table.value.iloc[0, 0] == "Borås"
     name = {"en": "Member cities found", "fr": "Villes membres trouvées", "sv": "Hittade medlemsstäder"}[lang]
     assert table.proto.alt == name  # the table's name for a screen reader
+    # Populations stay numbers (sorted as such), written with the reader's digit grouping.
+    population = json.loads(table.proto.columns)[t("browse.col.population", lang)]
+    assert population["type_config"]["format"] == "localized" and table.value.iloc[0, 2] == 71700
     hint = {"en": "Select a row to open that city's profile", "fr": "Sélectionnez une ligne", "sv": "Markera en rad"}[lang]
     assert hint in all_text(at)
     # Narrowed to a dozen or fewer, the cities are cards again (the browser test opens a row).

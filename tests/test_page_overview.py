@@ -8,7 +8,7 @@ from sqlalchemy import update
 from afus import db
 from afus.models import City, Project
 from afus.ui import escape_markdown
-from tests.apptest import all_text, bar_values, map_charts, map_cities, open_chart_data, run_page, stat_charts, tables
+from tests.apptest import all_text, bar_values, map_charts, map_cities, open_chart_data, run_page, shown_tables, stat_charts, tables
 
 PAGE = "pages/overview.py"
 
@@ -77,7 +77,9 @@ def test_map_and_charts_have_text_alternatives_and_their_own_base_map(engine):
     assert sorted(map_table["City"]) == sorted(
         ["Borås", "Gothenburg", "Linköping", "Malmö", "Umeå", "Grenoble", "La Rochelle", "Paris", "Saint-Brieuc", "Strasbourg"]
     )
-    assert dict(zip(map_table["City"], map_table["Population"]))["Saint-Brieuc"] == "52,774"
+    assert dict(zip(map_table["City"], map_table["Population"]))["Saint-Brieuc"] == 52774  # a number, sorted as one
+    shown = shown_tables(expanders[0])[0]
+    assert dict(zip(shown["City"], shown["Population"]))["Saint-Brieuc"] == "52,774"  # written as English groups digits
     theme_table = tables(expanders[1])[0]
     assert dict(zip(theme_table["Theme"], theme_table["Projects"]))["Redesign of public spaces: uses for all and versatility"] == 3
     assert "4 of the 8 themes have no project yet" in all_text(at)
@@ -136,6 +138,10 @@ def test_overview_in_french_and_swedish(engine):
     assert "Aucun événement à venir n'est encore enregistré." in text
     assert "17 novembre 2017" in text
     assert "Une ambition forte en matière d" in " ".join(label for _, label, _ in page_links(fr))
+    # The map's data: a population as French groups its digits, a latitude with a decimal comma.
+    [map_data] = shown_tables(open_chart_data(fr).expander[0])
+    saint_brieuc = map_data.set_index("Ville").loc["Saint-Brieuc"]
+    assert (saint_brieuc["Population"], saint_brieuc["Latitude"]) == ("52\u202f774", "48,515"), saint_brieuc.to_dict()
 
     sv = run_page(PAGE, lang="sv")
     assert not sv.exception
