@@ -15,7 +15,7 @@ import re
 import sys
 import threading
 import weakref
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import TypeVar
 
 import pandas as pd
@@ -430,6 +430,17 @@ def chart_data_key(chart_key: str) -> str:
 # ready at 1.66x the empty page with the grid, 1.48x without, 11 fresh visits
 # each). Longer tables scroll in the grid (st.dataframe).
 SHORT_TABLE_ROWS = 30
+
+
+def figures(pairs: Sequence[tuple[str, str]]) -> None:
+    """Key figures (label, value as written) side by side; a row that runs out of room wraps, never cutting a label or a value.
+
+    In fixed columns a figure was cut at 1024 pixels ("362…" for Malmö's
+    population, "Pågående" in Swedish on the overview).
+    """
+    with st.container(horizontal=True, gap="medium"):
+        for label, value in pairs:
+            st.metric(label, value, width="content")
 
 
 def table(frame, *, key: str | None = None, name: str | None = None) -> None:  # noqa: ANN001

@@ -82,12 +82,14 @@ def show_profile(profile: browse.CityProfile) -> None:
             key="city_map",
         )
     with right:
-        metrics = st.columns(2)
-        metrics[0].metric(ui.tr("browse.profile.population"), population_text(city["population"]))
-        metrics[1].metric(ui.tr("browse.profile.ongoing"), format_number(int((profile.projects["status"] == "ongoing").sum()), lang))
-        metrics = st.columns(2)
-        metrics[0].metric(ui.tr("browse.profile.themes_offered"), format_number(len(profile.offers), lang))
-        metrics[1].metric(ui.tr("browse.profile.themes_sought"), format_number(len(profile.seeks), lang))
+        ui.figures(
+            [
+                (ui.tr("browse.profile.population"), population_text(city["population"])),
+                (ui.tr("browse.profile.ongoing"), format_number(int((profile.projects["status"] == "ongoing").sum()), lang)),
+                (ui.tr("browse.profile.themes_offered"), format_number(len(profile.offers), lang)),
+                (ui.tr("browse.profile.themes_sought"), format_number(len(profile.seeks), lang)),
+            ]
+        )
         st.caption(ui.tr("browse.profile.population_source"))
         st.subheader(ui.tr("browse.profile.about"))
         about = ui.content(city, "profile")

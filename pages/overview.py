@@ -36,11 +36,14 @@ with ui.charts_last():
     # What every visitor sees alike is built once per data version (and language).
     exchange = ui.per_version(("overview.exchange", lang), lambda: browse.projects_per_theme(network, lang, browse.EXCHANGE_FRAMEWORKS))
     by_status = ui.per_version(("overview.by_status",), lambda: browse.counts_by_status(network))
-    metric_cols = st.columns(4)
-    metric_cols[0].metric(ui.tr("browse.metric.cities"), format_number(len(network.cities), lang))
-    metric_cols[1].metric(ui.tr("browse.metric.ongoing"), format_number(int(by_status.set_index("status").at["ongoing", "projects"]), lang))
-    metric_cols[2].metric(ui.tr("browse.metric.themes"), format_number(len(exchange), lang))
-    metric_cols[3].metric(ui.tr("browse.metric.events"), format_number(len(network.events), lang))
+    ui.figures(
+        [
+            (ui.tr("browse.metric.cities"), format_number(len(network.cities), lang)),
+            (ui.tr("browse.metric.ongoing"), format_number(int(by_status.set_index("status").at["ongoing", "projects"]), lang)),
+            (ui.tr("browse.metric.themes"), format_number(len(exchange), lang)),
+            (ui.tr("browse.metric.events"), format_number(len(network.events), lang)),
+        ]
+    )
 
     # --- map -------------------------------------------------------------------------
     st.header(ui.tr("browse.overview.map"))
@@ -82,9 +85,7 @@ with ui.charts_last():
             )
         )
         st.header(ui.tr("browse.overview.by_status"))
-        status_cols = st.columns(len(by_status))
-        for col, (_, row) in zip(status_cols, by_status.iterrows()):
-            col.metric(ui.tr(f"status.{row['status']}"), format_number(int(row["projects"]), lang))
+        ui.figures([(ui.tr(f"status.{status}"), format_number(int(count), lang)) for status, count in zip(by_status["status"], by_status["projects"])])
     with right:
         st.header(ui.tr("browse.overview.by_theme"))
         ui.chart(

@@ -187,3 +187,25 @@ def test_long_link_labels_wrap_on_a_phone(app_server, browser) -> None:  # noqa:
         assert any("\\n" in link["text"] or len(link["text"]) > 45 for link in links)  # long names are there
     finally:
         context.close()
+
+
+# Every text of a key figure (label or value) that its box cuts (an ellipsis, "362…").
+CUT_FIGURES_JS = """() => [...document.querySelectorAll("[data-testid='stMain'] [data-testid='stMetric'] *")]
+  .filter(el => el.scrollWidth > el.clientWidth + 1)
+  .map(el => el.innerText.trim())"""
+
+
+@pytest.mark.parametrize(("path", "params"), [("/", {"lang": "sv"}), ("/cities", {"city": "malmo", "lang": "fr"}), ("/cities", {"city": "gothenburg"})])
+def test_key_figures_are_whole_on_a_1024_pixel_screen(app_server, page, path, params) -> None:  # noqa: ANN001
+    """A laptop's or a projector's 1024 pixels, the sidebar open: no label or value of a key figure is cut.
+
+    In fixed columns Gothenburg's population read "608…" and the overview's Swedish labels ended in "…".
+    """
+    page.set_viewport_size({"width": 1024, "height": 768})
+    goto(page, app_server, path, **params)
+    wait_until_drawn(page)
+    figures = page.locator("[data-testid='stMain'] [data-testid='stMetric']")
+    assert figures.count() >= 4
+    assert page.evaluate(CUT_FIGURES_JS) == []
+    if path == "/cities":
+        assert re.search(r"\d{3}.\d{3}", figures.first.inner_text()), figures.first.inner_text()  # the population, whole
