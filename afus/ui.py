@@ -267,11 +267,14 @@ def content(row, field: str) -> Localized:  # noqa: ANN001
 
 # --- page style -----------------------------------------------------------------
 
-# A link's label wraps onto more lines instead of being cut on a narrow screen
-# (Streamlit keeps page links on one line). Static CSS, no user text.
+# A link's or a button's label wraps onto more lines instead of being cut on a
+# narrow screen (Streamlit keeps them on one line, ending in "…": "Autres projets
+# à Mal…" beside a project at 1024 pixels). Static CSS, no user text.
 LINK_WRAP_CSS = """<style>
 [data-testid="stPageLink-NavLink"] { height: auto; }
 [data-testid="stPageLink-NavLink"] :is(span, div, p) { white-space: normal !important; overflow-wrap: anywhere; }
+[data-testid="stMain"] [data-testid="stButton"] button { height: auto; }
+[data-testid="stMain"] [data-testid="stButton"] button :is(div, p) { white-space: normal !important; overflow: visible; text-overflow: clip; overflow-wrap: anywhere; }
 </style>"""
 
 
