@@ -273,8 +273,10 @@ def content(row, field: str) -> Localized:  # noqa: ANN001
 LINK_WRAP_CSS = """<style>
 [data-testid="stPageLink-NavLink"] { height: auto; }
 [data-testid="stPageLink-NavLink"] :is(span, div, p) { white-space: normal !important; overflow-wrap: anywhere; }
-[data-testid="stMain"] [data-testid="stButton"] button { height: auto; }
-[data-testid="stMain"] [data-testid="stButton"] button :is(div, p) { white-space: normal !important; overflow: visible; text-overflow: clip; overflow-wrap: anywhere; }
+[data-testid="stMain"] :is(.stButton, .stDownloadButton, .stFormSubmitButton) button { height: auto; }
+[data-testid="stMain"] :is(.stButton, .stDownloadButton, .stFormSubmitButton) button :is(div, p) {
+  white-space: normal !important; overflow: visible; text-overflow: clip; overflow-wrap: anywhere;
+}
 </style>"""
 
 
