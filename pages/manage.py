@@ -227,11 +227,11 @@ def project_form(seen: dict | None, prefix: str) -> ProjectForm:
         end = date_input("end_date", snap.get("end_date"), f"{prefix}_end")
     chosen_themes = st.multiselect(
         field_name("themes"), list(themes), default=[s for s in snap.get("themes", []) if s in themes],
-        format_func=themes.get, key=f"{prefix}_themes",
+        format_func=themes.get, key=f"{prefix}_themes", placeholder=ui.tr("common.choose_many"),
     )
     partners = st.multiselect(
         field_name("partners"), city_options, default=[s for s in snap.get("partners", []) if s in cities],
-        format_func=cities.get, key=f"{prefix}_partners",
+        format_func=cities.get, key=f"{prefix}_partners", placeholder=ui.tr("common.choose_many"),
     )
     col1, col2, col3 = st.columns(3)
     with col1:
@@ -295,8 +295,14 @@ def event_form(seen: dict | None, prefix: str) -> EventForm:
     description = st.text_area(field_name("description"), value=snap.get("description", ""), key=f"{prefix}_description")
     programme = st.text_area(field_name("programme"), value=snap.get("programme", ""), key=f"{prefix}_programme")
     outcomes = st.text_area(field_name("outcomes"), value=snap.get("outcomes", ""), key=f"{prefix}_outcomes")
-    chosen_cities = st.multiselect(field_name("cities"), list(cities), default=[c for c in snap.get("cities", []) if c in cities], format_func=cities.get, key=f"{prefix}_cities")
-    chosen_themes = st.multiselect(field_name("themes"), list(themes), default=[t for t in snap.get("themes", []) if t in themes], format_func=themes.get, key=f"{prefix}_themes")
+    chosen_cities = st.multiselect(
+        field_name("cities"), list(cities), default=[c for c in snap.get("cities", []) if c in cities], format_func=cities.get,
+        key=f"{prefix}_cities", placeholder=ui.tr("common.choose_many"),
+    )
+    chosen_themes = st.multiselect(
+        field_name("themes"), list(themes), default=[t for t in snap.get("themes", []) if t in themes], format_func=themes.get,
+        key=f"{prefix}_themes", placeholder=ui.tr("common.choose_many"),
+    )
     source = st.text_input(field_name("source"), value=snap.get("source", ""), key=f"{prefix}_source")
     translations = translations_inputs("event", snap, lang, prefix)
     return EventForm(
@@ -309,7 +315,10 @@ def event_form(seen: dict | None, prefix: str) -> EventForm:
 def seeks_form(seen: dict, prefix: str) -> SeeksForm:
     net = ui.network()
     themes = theme_labels(net, with_framework=True)
-    chosen = st.multiselect(field_name("themes"), list(themes), default=[t for t in seen.get("themes", []) if t in themes], format_func=themes.get, key=f"{prefix}_themes")
+    chosen = st.multiselect(
+        field_name("themes"), list(themes), default=[t for t in seen.get("themes", []) if t in themes], format_func=themes.get,
+        key=f"{prefix}_themes", placeholder=ui.tr("common.choose_many"),
+    )
     note = st.text_area(field_name("note"), value=seen.get("note", ""), key=f"{prefix}_note")
     return SeeksForm(city=seen["city"], themes=chosen, note=note)
 

@@ -269,6 +269,7 @@ def settings(options: slides_mod.SlideOptions, outline: slides_mod.Outline) -> N
         format_func=lambda k: titles.get(k, k),
         on_change=order_changed,
         help=ui.tr("seminar.setting.order_help"),
+        placeholder=ui.tr("common.choose_many"),
     )
     if outline.capped:
         st.caption(

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from afus import auth, editing
+from afus.i18n import t
 from afus.models import Project, User
 from tests.apptest import all_text, as_read, run_page, tables
 
@@ -275,6 +276,9 @@ def test_every_section_renders_in_every_language(accounts):
             at.run()
             assert not at.exception, (lang, section)
             assert not at.error, (lang, section, [e.value for e in at.error])
+            # An empty box of choices says so in the interface language, not in Streamlit's English ("Choose options").
+            placeholders = {box.proto.placeholder for box in at.multiselect}
+            assert placeholders <= {t("common.choose_many", lang)}, (lang, section, placeholders)
 
 
 def test_history_section_lists_changes_and_stale_contacts(accounts):

@@ -99,6 +99,9 @@ def test_settings_in_the_address_set_host_filters_and_order(engine):
     picked = run_page(PAGE, order="city:malmo,title")
     assert _titles(picked) == ["Malmö"]
     assert "Slide 1 of 2" in _text(picked)
+    # Emptied, the slide order's box asks in the interface language (Streamlit's own words are English only).
+    french = run_page(PAGE, lang="fr")
+    assert french.multiselect(key="seminar_order").proto.placeholder == "Choisir un ou plusieurs"
 
 
 def test_bad_settings_are_named_and_ignored(engine):

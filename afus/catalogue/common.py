@@ -24,6 +24,8 @@ STRINGS = {
     },
     "common.translated": {"en": "Translation", "fr": "Traduction", "sv": "Översättning"},
     "common.none": {"en": "None yet.", "fr": "Aucun pour l'instant.", "sv": "Inga ännu."},
+    # An empty box of several choices (Streamlit's own "Choose options" is English only).
+    "common.choose_many": {"en": "Choose one or more", "fr": "Choisir un ou plusieurs", "sv": "Välj ett eller flera"},
     "common.none_inline": {"en": "none yet", "fr": "aucun pour l'instant", "sv": "inga ännu"},
     "common.labelled": {"en": "{label}: {value}", "fr": "{label} : {value}", "sv": "{label}: {value}"},
     "common.store_unavailable": {
