@@ -269,12 +269,15 @@ def content(row, field: str) -> Localized:  # noqa: ANN001
 
 # A link's or a button's label wraps onto more lines instead of being cut on a
 # narrow screen (Streamlit keeps them on one line, ending in "…": "Autres projets
-# à Mal…" beside a project at 1024 pixels). Static CSS, no user text.
+# à Mal…" beside a project at 1024 pixels). Static CSS, no user text. The rules
+# name an ancestor by its class, which the browser checks at once for each
+# span or div, not by an attribute (data-testid) that every element has.
 LINK_WRAP_CSS = """<style>
-[data-testid="stPageLink-NavLink"] { height: auto; }
-[data-testid="stPageLink-NavLink"] :is(span, div, p) { white-space: normal !important; overflow-wrap: anywhere; }
-[data-testid="stMain"] :is(.stButton, .stDownloadButton, .stFormSubmitButton) button { height: auto; }
-[data-testid="stMain"] :is(.stButton, .stDownloadButton, .stFormSubmitButton) button :is(div, p) {
+.stPageLink a { height: auto; }
+.stPageLink span, .stPageLink div, .stPageLink p { white-space: normal !important; overflow-wrap: anywhere; }
+.stButton button, .stDownloadButton button, .stFormSubmitButton button { height: auto; }
+.stButton button div, .stButton button p, .stDownloadButton button div, .stDownloadButton button p,
+.stFormSubmitButton button div, .stFormSubmitButton button p {
   white-space: normal !important; overflow: visible; text-overflow: clip; overflow-wrap: anywhere;
 }
 </style>"""
