@@ -461,11 +461,23 @@ def table(frame, *, key: str | None = None, name: str | None = None) -> None:  #
     escaped first: user text never becomes formatting, HTML or a link.
     """
     if len(frame) > SHORT_TABLE_ROWS:
-        # An unknown value is an empty cell, as in a short table (the grid writes "None" otherwise).
-        st.dataframe(frame, hide_index=True, key=key, alt=name, column_config=localized_number_columns(frame), placeholder="")
+        grid(frame, name=name, key=key)
         return
     with st.container(key=key) if key else contextlib.nullcontext():
         st.table(localized_numbers(inert_table(frame), lang()), hide_index=True)
+
+
+def grid(frame, *, name: str | None, key: str | None = None, **selection: object):  # noqa: ANN001, ANN201 - DataFrame in, st.dataframe's result out
+    """The data grid (scrolling, sortable) of ``frame``, no index shown: the one way the app draws one.
+
+    - ``name``: what it holds, for a screen reader, in the interface language.
+    - Numbers are written with the reader's digit grouping, and still sort as numbers.
+    - An unknown value is an empty cell, as in a short table. The grid writes "None" otherwise.
+    - ``selection``: st.dataframe's ``on_select`` and ``selection_mode``.
+    """
+    return st.dataframe(
+        frame, hide_index=True, key=key, alt=name, column_config=localized_number_columns(frame), placeholder="", **selection
+    )
 
 
 def inert_table(frame):  # noqa: ANN001, ANN201 - a pandas DataFrame

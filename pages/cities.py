@@ -233,10 +233,7 @@ def directory_table(found: pd.DataFrame, query: str, country: str | None, count:
             }
         ).reset_index(drop=True),
     )
-    event = st.dataframe(
-        table, hide_index=True, key="cities_table", on_select="rerun", selection_mode="single-row", alt=ui.tr("browse.cities.table.name"),
-        column_config=ui.localized_number_columns(table), placeholder="",  # an unknown population is an empty cell
-    )
+    event = ui.grid(table, name=ui.tr("browse.cities.table.name"), key="cities_table", on_select="rerun", selection_mode="single-row")
     if event.selection.rows and event.selection.rows[0] < len(found):
         # The profile gets its own URL, as from a card or the city box above.
         st.query_params["city"] = found["slug"].iloc[event.selection.rows[0]]

@@ -541,7 +541,7 @@ def item_history(kind: str, item_id: int) -> None:
     heading = ui.tr("history.item_title", count=len(changes))
     with st.expander(heading, icon=":material/history:"):
         if changes:
-            st.dataframe(changes_table(changes, with_item=False), hide_index=True, alt=heading)
+            ui.grid(changes_table(changes, with_item=False), name=heading)
         else:
             st.caption(ui.tr("history.none"))
 
@@ -565,7 +565,7 @@ def import_section(user) -> None:  # noqa: ANN001
         st.error(ui.escape_markdown(exc.message(ui.lang())), icon=":material/error:")
         return
     st.subheader(ui.tr("io.import.preview"))
-    st.dataframe(imports.preview_table(plan, ui.lang()), hide_index=True, key="manage_import_preview", alt=ui.tr("io.import.preview"))
+    ui.grid(imports.preview_table(plan, ui.lang()), name=ui.tr("io.import.preview"), key="manage_import_preview")
     if plan.errors:
         st.error(ui.tr("io.import.has_errors", count=len(plan.errors)), icon=":material/error:")
         show_problems([e.message(ui.lang()) for e in plan.errors])
@@ -624,7 +624,7 @@ def history_section() -> None:
     heading = ui.tr("history.changes_since", date=format_date(since, ui.lang()), count=len(changes))
     st.subheader(heading)
     if changes:
-        st.dataframe(changes_table(changes, with_item=True), hide_index=True, key="manage_history_table", alt=heading)
+        ui.grid(changes_table(changes, with_item=True), name=heading, key="manage_history_table")
     else:
         st.caption(ui.tr("history.none"))
     stale_contacts_table()
@@ -637,7 +637,7 @@ def stale_contacts_table() -> None:
     if not stale:
         st.caption(ui.tr("history.stale.none"))
         return
-    st.dataframe(
+    ui.grid(
         pd.DataFrame(
             {
                 ui.tr("history.kind"): [ui.tr(f"manage.section.{c.kind}") for c in stale],
@@ -647,9 +647,8 @@ def stale_contacts_table() -> None:
                 field_name("contact_checked"): [format_date(c.checked, ui.lang()) if c.checked else ui.tr("history.stale.never") for c in stale],
             }
         ),
-        hide_index=True,
+        name=heading,
         key="manage_stale_table",
-        alt=heading,
     )
 
 
@@ -659,7 +658,7 @@ def accounts_section(user) -> None:  # noqa: ANN001
         return
     engine = ui.engine()
     users = auth.list_users(engine)
-    st.dataframe(
+    ui.grid(
         pd.DataFrame(
             {
                 ui.tr("auth.name"): [u.name for u in users],
@@ -667,9 +666,8 @@ def accounts_section(user) -> None:  # noqa: ANN001
                 ui.tr("accounts.state"): [ui.tr("accounts.disabled" if u.disabled else "accounts.active") for u in users],
             }
         ),
-        hide_index=True,
+        name=ui.tr("manage.section.accounts"),
         key="manage_accounts_table",
-        alt=ui.tr("manage.section.accounts"),
     )
     with st.form("manage_account_add", border=True):
         st.markdown(f"**{ui.escape_markdown(ui.tr('accounts.add'))}**")

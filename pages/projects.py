@@ -236,9 +236,7 @@ def project_result() -> None:
         ("projects.page", lang, filters, rows.start),
         lambda: project_table(network, filter_projects(network, filters, lang).iloc[rows], lang),
     )
-    event = st.dataframe(
-        table, hide_index=True, key=KEY_TABLE, on_select="rerun", selection_mode="single-row", alt=ui.tr("projects.table.name")
-    )
+    event = ui.grid(table, name=ui.tr("projects.table.name"), key=KEY_TABLE, on_select="rerun", selection_mode="single-row")
     # The same choice for the keyboard (the grid's rows cannot be selected from it) and for a
     # phone, where only the title column fits: type a few letters of a title, then Enter.
     titles = dict(zip(table.index, table.iloc[:, 0], strict=True))

@@ -296,6 +296,8 @@ def test_history_section_lists_changes_and_stale_contacts(accounts):
     names = [table.proto.alt for table in at.dataframe]
     assert names and all(name in headings for name in names), (names, headings)
     assert "Contacts not checked for over a year (1)" in names
+    # A contact without an address is an empty cell, not the grid's English "None".
+    assert all(table.proto.HasField("placeholder") and table.proto.placeholder == "" for table in at.dataframe)
 
 
 def test_overview_lists_changes_since_a_date_and_contacts_to_check(accounts):
