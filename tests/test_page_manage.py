@@ -353,6 +353,59 @@ def test_typed_text_is_only_given_back_to_the_same_person(accounts):
     assert at.text_input(key=f"{NEW}_title").value == ""
 
 
+def test_typed_text_stays_through_a_switch_of_section_or_item(accounts):
+    at = _signed_in_page(accounts)
+    at.text_input(key=f"{NEW}_title").input("Half-written project")
+    at.text_area(key=f"{NEW}_summary").input("Two paragraphs typed before looking something up.")
+    at.multiselect(key=f"{NEW}_themes").set_value(["innovation"])
+    at.radio(key="manage_section").set_value("theme").run()
+    assert not [t for t in at.text_input if t.key == f"{NEW}_title"]  # another section shows
+    at.radio(key="manage_section").set_value("project").run()
+    assert at.text_input(key=f"{NEW}_title").value == "Half-written project"
+    assert at.text_area(key=f"{NEW}_summary").value == "Two paragraphs typed before looking something up."
+    assert at.multiselect(key=f"{NEW}_themes").value == ["innovation"]
+    # An item being edited: another item opened in between, then this one again.
+    pid = _open_grille(at)
+    prefix = f"manage_project_{pid}_1"
+    at.text_area(key=f"{prefix}_summary").input("An edit not saved yet.")
+    at.selectbox(key="manage_pick_project").set_value(0).run()
+    assert at.text_input(key=f"{NEW}_title").value == "Half-written project"
+    at.selectbox(key="manage_pick_project").set_value(pid).run()
+    assert at.text_area(key=f"{prefix}_summary").value == "An edit not saved yet."
+    at.button(key=f"{prefix}_save").click().run()
+    assert editing.load_item(accounts, "project", pid)["summary"] == "An edit not saved yet."
+    assert not at.exception
+
+
+def test_a_new_citys_chosen_place_stays_through_a_switch_of_section(accounts):
+    at = _signed_in_page(accounts)
+    at.radio(key="manage_section").set_value("city").run()
+    new_city = "manage_city_new_0"
+    at.text_input(key=f"{new_city}_name").input("Villeneuve")
+    at.selectbox(key=f"{new_city}_country").set_value("FR").run()
+    places = at.radio(key=f"{new_city}_place")
+    assert len(places.options) == 4  # four French towns of that name in the gazetteer
+    places.set_value(places.options[1]).run()
+    at.radio(key="manage_section").set_value("theme").run()
+    at.radio(key="manage_section").set_value("city").run()
+    assert at.radio(key=f"{new_city}_place").value.name == "Villeneuve-sur-Lot"
+    at.text_input(key=f"{new_city}_name").input("Lyon").run()  # another name: its own place
+    assert at.radio(key=f"{new_city}_place").value.name == "Lyon"
+    assert not at.exception
+
+
+def test_signing_out_takes_typed_text_off_the_page(accounts):
+    at = _signed_in_page(accounts)
+    at.text_input(key=f"{NEW}_title").input("Private draft")
+    del at.session_state["auth_user"]  # signed out, as the sidebar's button does
+    at.run()
+    at.text_input(key="auth_name").input("boss")
+    at.text_input(key="auth_password").input(PASSWORD)
+    at.button[0].click().run()
+    assert at.session_state["auth_user"].name == "boss"
+    assert at.text_input(key=f"{NEW}_title").value == ""
+
+
 def test_theme_choices_are_named_in_the_interface_language(accounts):
     at = _signed_in_page(accounts, lang="sv")
     options = at.multiselect(key=f"{NEW}_themes").options
