@@ -33,11 +33,15 @@ SECTIONS = (*EDIT_SECTIONS, "import", "export", "history", "accounts")
 KEY_SECTION = "manage_section"
 NEW = 0  # the pick-list entry "new item"
 DATE_MIN, DATE_MAX = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
-# What is typed in an edit form stays while the coordinator is on this page: switching to
-# another section or item and back shows it again, unsaved (Streamlit drops a widget's value
-# once it is not drawn). A page switch discards it. Not in an st.form, whose inputs reach
-# the server only with its submit button: what was typed before a switch never did.
-DRAFT = "page"
+# What is typed in an edit form and not saved stays for the session: switching to another
+# section or item and back shows it again (Streamlit drops a widget's value once it is not
+# drawn). A save, or signing out, takes it away. Not in an st.form, whose inputs reach the
+# server only with its submit button: what was typed before a switch never did.
+KEEP = "session"
+# An input that nothing else on the page follows: its value reaches the server with the
+# next rerun (a switch, a save), as in a form, and committing it reruns nothing. A rerun
+# on leaving a box (Streamlit 1.67) cancels the page link clicked to leave it.
+DRAFT = {"persist_state": KEEP, "on_change": "ignore"}
 TRANSLATED = {
     "project": (("title", False), ("summary", True)),
     "city": (("profile", True),),
@@ -118,11 +122,11 @@ def as_date(value: object) -> dt.date | None:
 
 
 def date_input(label_field: str, value: object, key: str) -> dt.date | None:
-    return st.date_input(field_name(label_field), value=as_date(value), min_value=DATE_MIN, max_value=DATE_MAX, key=key, persist_state=DRAFT, format=ui.date_format())
+    return st.date_input(field_name(label_field), value=as_date(value), min_value=DATE_MIN, max_value=DATE_MAX, key=key, **DRAFT, format=ui.date_format())
 
 
 def lang_select(value: str, key: str) -> str:
-    return st.selectbox(field_name("lang"), LANGS, index=LANGS.index(value) if value in LANGS else 1, format_func=LANG_NAMES.get, key=key, persist_state=DRAFT)
+    return st.selectbox(field_name("lang"), LANGS, index=LANGS.index(value) if value in LANGS else 1, format_func=LANG_NAMES.get, key=key, persist_state=KEEP)  # the translations follow it
 
 
 def translations_inputs(kind: str, snap: dict, source_lang: str, prefix: str) -> dict:
@@ -137,7 +141,7 @@ def translations_inputs(kind: str, snap: dict, source_lang: str, prefix: str) ->
             for name, multiline in TRANSLATED[kind]:
                 widget = st.text_area if multiline else st.text_input
                 label = field_name(f"{name}_{code}")
-                entry[name] = widget(label, value=(stored.get(code) or {}).get(name, ""), key=f"{prefix}_{name}_{code}", persist_state=DRAFT)
+                entry[name] = widget(label, value=(stored.get(code) or {}).get(name, ""), key=f"{prefix}_{name}_{code}", **DRAFT)
             out[code] = entry
     return out
 
@@ -182,9 +186,18 @@ def pick_item(kind: str) -> dict | None:
 
 
 def reload_item(kind: str, item_id: int) -> None:
-    """After a save: edit the stored version from now on."""
+    """After a save (or a discarded conflict): edit the stored version from now on, without the item's drafts."""
     st.session_state[seen_key(kind)] = editing.load_item(ui.engine(), kind, item_id) | {"_id": item_id}
     st.session_state.pop(conflict_key(kind), None)
+    drop_drafts(f"manage_{kind}_{item_id}_")
+
+
+def drop_drafts(stem: str | tuple[str, ...]) -> dict:
+    """Take the form inputs whose keys start with ``stem`` off the page (see DRAFT); returns what they held."""
+    typed = {key: st.session_state[key] for key in list(st.session_state) if str(key).startswith(stem)}
+    for key in typed:
+        del st.session_state[key]
+    return typed
 
 
 def form_prefix(kind: str, seen: dict | None) -> str:
@@ -213,10 +226,10 @@ def project_form(seen: dict | None, prefix: str) -> ProjectForm:
         cities[snap["city"]] = snap["city"]
     themes = theme_labels(net, with_framework=True)
     city_options = list(cities)
-    title = st.text_input(field_name("title") + " *", value=snap.get("title", ""), key=f"{prefix}_title", persist_state=DRAFT, max_chars=None)
+    title = st.text_input(field_name("title") + " *", value=snap.get("title", ""), key=f"{prefix}_title", **DRAFT, max_chars=None)
     city = st.selectbox(
         field_name("city") + " *", city_options, index=city_options.index(snap["city"]) if snap.get("city") in city_options else None,
-        format_func=cities.get, key=f"{prefix}_city", persist_state=DRAFT, placeholder=ui.tr("manage.choose"),
+        format_func=cities.get, key=f"{prefix}_city", **DRAFT, placeholder=ui.tr("manage.choose"),
     )
     col1, col2 = st.columns(2)
     with col1:
@@ -224,9 +237,9 @@ def project_form(seen: dict | None, prefix: str) -> ProjectForm:
     with col2:
         status = st.selectbox(
             field_name("status"), STATUSES, index=STATUSES.index(snap.get("status", "ongoing")),
-            format_func=labels_for("status"), key=f"{prefix}_status", persist_state=DRAFT,
+            format_func=labels_for("status"), key=f"{prefix}_status", **DRAFT,
         )
-    summary = st.text_area(field_name("summary"), value=snap.get("summary", ""), key=f"{prefix}_summary", persist_state=DRAFT, help=ui.tr("manage.help.summary"))
+    summary = st.text_area(field_name("summary"), value=snap.get("summary", ""), key=f"{prefix}_summary", **DRAFT, help=ui.tr("manage.help.summary"))
     col1, col2 = st.columns(2)
     with col1:
         start = date_input("start_date", snap.get("start_date"), f"{prefix}_start")
@@ -234,21 +247,21 @@ def project_form(seen: dict | None, prefix: str) -> ProjectForm:
         end = date_input("end_date", snap.get("end_date"), f"{prefix}_end")
     chosen_themes = st.multiselect(
         field_name("themes"), list(themes), default=[s for s in snap.get("themes", []) if s in themes],
-        format_func=themes.get, key=f"{prefix}_themes", persist_state=DRAFT, placeholder=ui.tr("common.choose_many"),
+        format_func=themes.get, key=f"{prefix}_themes", **DRAFT, placeholder=ui.tr("common.choose_many"),
     )
     partners = st.multiselect(
         field_name("partners"), city_options, default=[s for s in snap.get("partners", []) if s in cities],
-        format_func=cities.get, key=f"{prefix}_partners", persist_state=DRAFT, placeholder=ui.tr("common.choose_many"),
+        format_func=cities.get, key=f"{prefix}_partners", **DRAFT, placeholder=ui.tr("common.choose_many"),
     )
     col1, col2, col3 = st.columns(3)
     with col1:
-        contact_name = st.text_input(field_name("contact_name"), value=snap.get("contact_name", ""), key=f"{prefix}_cname", persist_state=DRAFT)
+        contact_name = st.text_input(field_name("contact_name"), value=snap.get("contact_name", ""), key=f"{prefix}_cname", **DRAFT)
     with col2:
-        contact_email = st.text_input(field_name("contact_email"), value=snap.get("contact_email", ""), key=f"{prefix}_cemail", persist_state=DRAFT)
+        contact_email = st.text_input(field_name("contact_email"), value=snap.get("contact_email", ""), key=f"{prefix}_cemail", **DRAFT)
     with col3:
         checked = date_input("contact_checked", snap.get("contact_checked"), f"{prefix}_cchecked")
-    links = st.text_area(field_name("links"), value="\n".join(snap.get("links", [])), key=f"{prefix}_links", persist_state=DRAFT, help=ui.tr("manage.help.links"))
-    source = st.text_input(field_name("source"), value=snap.get("source", ""), key=f"{prefix}_source", persist_state=DRAFT)
+    links = st.text_area(field_name("links"), value="\n".join(snap.get("links", [])), key=f"{prefix}_links", **DRAFT, help=ui.tr("manage.help.links"))
+    source = st.text_input(field_name("source"), value=snap.get("source", ""), key=f"{prefix}_source", **DRAFT)
     translations = translations_inputs("project", snap, lang, prefix)
     return ProjectForm(
         title=title, city=city or "", lang=lang, status=status, summary=summary, start_date=start, end_date=end,
@@ -259,14 +272,14 @@ def project_form(seen: dict | None, prefix: str) -> ProjectForm:
 
 def theme_form(seen: dict | None, prefix: str) -> ThemeForm:
     snap = seen or {}
-    name = st.text_input(field_name("name") + " *", value=snap.get("name", ""), key=f"{prefix}_name", persist_state=DRAFT)
+    name = st.text_input(field_name("name") + " *", value=snap.get("name", ""), key=f"{prefix}_name", **DRAFT)
     framework = st.selectbox(
         field_name("framework"), FRAMEWORKS, index=FRAMEWORKS.index(snap.get("framework", "afus_theme")),
-        format_func=labels_for("framework"), key=f"{prefix}_framework", persist_state=DRAFT,
+        format_func=labels_for("framework"), key=f"{prefix}_framework", **DRAFT,
     )
     lang = lang_select(snap.get("lang", ui.lang()), f"{prefix}_lang")
-    description = st.text_area(field_name("description"), value=snap.get("description", ""), key=f"{prefix}_description", persist_state=DRAFT)
-    period = st.text_input(field_name("period"), value=snap.get("period", ""), key=f"{prefix}_period", persist_state=DRAFT)
+    description = st.text_area(field_name("description"), value=snap.get("description", ""), key=f"{prefix}_description", **DRAFT)
+    period = st.text_input(field_name("period"), value=snap.get("period", ""), key=f"{prefix}_period", **DRAFT)
     translations = translations_inputs("theme", snap, lang, prefix)
     return ThemeForm(
         name=name, framework=framework, lang=lang, description=description, period=period,
@@ -279,12 +292,12 @@ def event_form(seen: dict | None, prefix: str) -> EventForm:
     net = ui.network()
     cities = dict(zip(net.cities["slug"], net.cities["name"], strict=False))
     themes = theme_labels(net)
-    title = st.text_input(field_name("title") + " *", value=snap.get("title", ""), key=f"{prefix}_title", persist_state=DRAFT)
+    title = st.text_input(field_name("title") + " *", value=snap.get("title", ""), key=f"{prefix}_title", **DRAFT)
     col1, col2 = st.columns(2)
     with col1:
         kind = st.selectbox(
             field_name("kind"), EVENT_KINDS, index=EVENT_KINDS.index(snap.get("kind", "webinar")),
-            format_func=labels_for("event"), key=f"{prefix}_kind", persist_state=DRAFT,
+            format_func=labels_for("event"), key=f"{prefix}_kind", **DRAFT,
         )
     with col2:
         lang = lang_select(snap.get("lang", ui.lang()), f"{prefix}_lang")
@@ -296,21 +309,21 @@ def event_form(seen: dict | None, prefix: str) -> EventForm:
     host_options = ["", *cities]
     host = st.selectbox(
         field_name("host"), host_options, index=host_options.index(snap.get("host", "")) if snap.get("host", "") in host_options else 0,
-        format_func=lambda s: cities.get(s, "—"), key=f"{prefix}_host", persist_state=DRAFT,
+        format_func=lambda s: cities.get(s, "—"), key=f"{prefix}_host", **DRAFT,
     )
-    location = st.text_input(field_name("location"), value=snap.get("location", ""), key=f"{prefix}_location", persist_state=DRAFT)
-    description = st.text_area(field_name("description"), value=snap.get("description", ""), key=f"{prefix}_description", persist_state=DRAFT)
-    programme = st.text_area(field_name("programme"), value=snap.get("programme", ""), key=f"{prefix}_programme", persist_state=DRAFT)
-    outcomes = st.text_area(field_name("outcomes"), value=snap.get("outcomes", ""), key=f"{prefix}_outcomes", persist_state=DRAFT)
+    location = st.text_input(field_name("location"), value=snap.get("location", ""), key=f"{prefix}_location", **DRAFT)
+    description = st.text_area(field_name("description"), value=snap.get("description", ""), key=f"{prefix}_description", **DRAFT)
+    programme = st.text_area(field_name("programme"), value=snap.get("programme", ""), key=f"{prefix}_programme", **DRAFT)
+    outcomes = st.text_area(field_name("outcomes"), value=snap.get("outcomes", ""), key=f"{prefix}_outcomes", **DRAFT)
     chosen_cities = st.multiselect(
         field_name("cities"), list(cities), default=[c for c in snap.get("cities", []) if c in cities], format_func=cities.get,
-        key=f"{prefix}_cities", persist_state=DRAFT, placeholder=ui.tr("common.choose_many"),
+        key=f"{prefix}_cities", **DRAFT, placeholder=ui.tr("common.choose_many"),
     )
     chosen_themes = st.multiselect(
         field_name("themes"), list(themes), default=[t for t in snap.get("themes", []) if t in themes], format_func=themes.get,
-        key=f"{prefix}_themes", persist_state=DRAFT, placeholder=ui.tr("common.choose_many"),
+        key=f"{prefix}_themes", **DRAFT, placeholder=ui.tr("common.choose_many"),
     )
-    source = st.text_input(field_name("source"), value=snap.get("source", ""), key=f"{prefix}_source", persist_state=DRAFT)
+    source = st.text_input(field_name("source"), value=snap.get("source", ""), key=f"{prefix}_source", **DRAFT)
     translations = translations_inputs("event", snap, lang, prefix)
     return EventForm(
         title=title, kind=kind, lang=lang, start_date=start, end_date=end, host=host, location=location,
@@ -324,19 +337,19 @@ def seeks_form(seen: dict, prefix: str) -> SeeksForm:
     themes = theme_labels(net, with_framework=True)
     chosen = st.multiselect(
         field_name("themes"), list(themes), default=[t for t in seen.get("themes", []) if t in themes], format_func=themes.get,
-        key=f"{prefix}_themes", persist_state=DRAFT, placeholder=ui.tr("common.choose_many"),
+        key=f"{prefix}_themes", **DRAFT, placeholder=ui.tr("common.choose_many"),
     )
-    note = st.text_area(field_name("note"), value=seen.get("note", ""), key=f"{prefix}_note", persist_state=DRAFT)
+    note = st.text_area(field_name("note"), value=seen.get("note", ""), key=f"{prefix}_note", **DRAFT)
     return SeeksForm(city=seen["city"], themes=chosen, note=note)
 
 
 def city_form(seen: dict | None, prefix: str) -> CityForm | None:
     """The city inputs; a new city is first looked up in the gazetteer and the coordinator confirms the entry."""
     snap = seen or {}
-    name = st.text_input(field_name("name") + " *", value=snap.get("name", ""), key=f"{prefix}_name", persist_state=DRAFT)
+    name = st.text_input(field_name("name") + " *", value=snap.get("name", ""), key=f"{prefix}_name", persist_state=KEEP)  # looked up as typed
     country = st.selectbox(
         field_name("country"), COUNTRIES, index=COUNTRIES.index(snap["country"]) if snap.get("country") in COUNTRIES else 0,
-        format_func=labels_for("country"), key=f"{prefix}_country", persist_state=DRAFT,
+        format_func=labels_for("country"), key=f"{prefix}_country", persist_state=KEEP,
     )
     geonames_id = snap.get("geonames_id")
     if seen is None or name.strip() != snap.get("name"):
@@ -350,21 +363,21 @@ def city_form(seen: dict | None, prefix: str) -> CityForm | None:
                     lat=f"{p.latitude:.3f}", lon=f"{p.longitude:.3f}", id=p.geonames_id,
                 )
 
-            chosen = st.radio(ui.tr("manage.city.confirm"), places[:8], format_func=place_label, key=f"{prefix}_place", persist_state=DRAFT)
+            chosen = st.radio(ui.tr("manage.city.confirm"), places[:8], format_func=place_label, key=f"{prefix}_place", **DRAFT)
             geonames_id = chosen.geonames_id if chosen else None
     else:
         st.caption(ui.escape_markdown(ui.tr("manage.city.current", id=geonames_id)))
     lang = lang_select(snap.get("lang", ui.lang()), f"{prefix}_lang")
-    aliases = st.text_input(field_name("aliases"), value=snap.get("aliases", ""), key=f"{prefix}_aliases", persist_state=DRAFT)
-    profile = st.text_area(field_name("profile"), value=snap.get("profile", ""), key=f"{prefix}_profile", persist_state=DRAFT)
+    aliases = st.text_input(field_name("aliases"), value=snap.get("aliases", ""), key=f"{prefix}_aliases", **DRAFT)
+    profile = st.text_area(field_name("profile"), value=snap.get("profile", ""), key=f"{prefix}_profile", **DRAFT)
     col1, col2, col3 = st.columns(3)
     with col1:
-        contact_name = st.text_input(field_name("contact_name"), value=snap.get("contact_name", ""), key=f"{prefix}_cname", persist_state=DRAFT)
+        contact_name = st.text_input(field_name("contact_name"), value=snap.get("contact_name", ""), key=f"{prefix}_cname", **DRAFT)
     with col2:
-        contact_email = st.text_input(field_name("contact_email"), value=snap.get("contact_email", ""), key=f"{prefix}_cemail", persist_state=DRAFT)
+        contact_email = st.text_input(field_name("contact_email"), value=snap.get("contact_email", ""), key=f"{prefix}_cemail", **DRAFT)
     with col3:
         checked = date_input("contact_checked", snap.get("contact_checked"), f"{prefix}_cchecked")
-    member_since = st.text_input(field_name("member_since"), value=snap.get("member_since", ""), key=f"{prefix}_since", persist_state=DRAFT)
+    member_since = st.text_input(field_name("member_since"), value=snap.get("member_since", ""), key=f"{prefix}_since", **DRAFT)
     translations = translations_inputs("city", snap, lang, prefix)
     return CityForm(
         name=name, country=country, geonames_id=geonames_id, aliases=aliases, lang=lang, profile=profile,
@@ -446,10 +459,7 @@ def put_typed_inputs_away(ended: str | None) -> bool:
     ``ended``: whose session the system just ended (idle, new password); what
     they had typed is kept for their next sign-in. Returns whether it was.
     """
-    typed = {key: st.session_state[key] for key in list(st.session_state) if str(key).startswith(FORM_KEYS)}
-    for key in typed:
-        del st.session_state[key]
-    typed = {key: value for key, value in typed.items() if not key.endswith("_save")}
+    typed = {key: value for key, value in drop_drafts(FORM_KEYS).items() if not key.endswith("_save")}
     if ended and typed:
         st.session_state[KEPT_INPUTS] = (ended, typed)
     return bool(ended and typed)
@@ -501,6 +511,7 @@ def edit_section(kind: str, user) -> None:  # noqa: ANN001
         )
         if saved is not None:
             if seen is None:
+                drop_drafts(f"manage_{kind}_new_")
                 st.session_state[f"manage_new_round_{kind}"] = st.session_state.get(f"manage_new_round_{kind}", 0) + 1
                 st.session_state[f"manage_pick_next_{kind}"] = saved.id
             reload_item(kind, saved.id)

