@@ -283,11 +283,17 @@ LINK_WRAP_CSS = """<style>
 </style>"""
 
 
+# Under a box being typed in, Streamlit writes "Press Enter to apply" (or "Press Ctrl+Enter
+# to apply") in English whatever the reader's language, and in the coordinators' forms
+# nothing is applied before Save. Not shown: the search boxes say it in their help.
+INPUT_HINT_CSS = "<style>[data-testid='InputInstructions'] { display: none; }</style>"
+
+
 def page_style() -> None:
     """The app's own style rules, once per page (in the sidebar: they draw nothing, and the page's elements stay as they are)."""
     from afus.charts import THEMED_TEXT_CSS
 
-    st.sidebar.html(THEMED_TEXT_CSS + LINK_WRAP_CSS)
+    st.sidebar.html(THEMED_TEXT_CSS + LINK_WRAP_CSS + INPUT_HINT_CSS)
 
 
 # --- safe rendering -----------------------------------------------------------

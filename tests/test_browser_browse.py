@@ -7,6 +7,7 @@ import xml.dom.minidom
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from afus import base_map, charts
 from afus.i18n import t
@@ -115,6 +116,9 @@ def test_search_then_profile_then_selector_in_french(app_server, page) -> None: 
     goto(page, app_server, "/cities", lang="fr")
     field = widget(page, "cities_q").locator("input")
     field.fill("st brieuc")
+    hint = widget(page, "cities_q").locator("[data-testid='InputInstructions']")
+    expect(hint).to_have_count(1)  # Streamlit's "Press Enter to apply", in English: not shown (the help says it)
+    expect(hint).to_be_hidden()
     field.press("Enter")
     wait_for_app(page)
     assert query_params(page)["q"] == "st brieuc"

@@ -93,6 +93,11 @@ STRINGS = {
         "sv": "Nätverkets medlemsstäder. Sök på namn, med eller utan accenter, eller filtrera per land, och öppna sedan en stads profil.",
     },
     "browse.cities.search": {"en": "Search a city", "fr": "Chercher une ville", "sv": "Sök en stad"},
+    "browse.cities.search.help": {
+        "en": "Press Enter to search. Case and accents do not matter.",
+        "fr": "Appuyez sur Entrée pour chercher. Majuscules et accents sont ignorés.",
+        "sv": "Tryck på Enter för att söka. Versaler och accenter spelar ingen roll.",
+    },
     "browse.cities.search_placeholder": {"en": "e.g. Goteborg, Umea, st brieuc", "fr": "ex. Goteborg, Umea, st brieuc", "sv": "t.ex. Goteborg, Umea, st brieuc"},
     "browse.cities.country": {"en": "Country", "fr": "Pays", "sv": "Land"},
     "browse.cities.all_countries": {"en": "All countries", "fr": "Tous les pays", "sv": "Alla länder"},
