@@ -339,12 +339,22 @@ def test_text_typed_when_the_session_ends_comes_back_after_signing_in_again(acco
     assert _project(accounts, "Typed over half an hour").summary == "A long summary that must not be lost."
 
 
-def test_typed_text_is_only_given_back_to_the_same_person(accounts):
-    at = _signed_in_page(accounts)
+def _idle(at) -> None:
+    """The session ends on its own: idle for two hours, then a save."""
     user = at.session_state["auth_user"]
     at.session_state["auth_user"] = dataclasses.replace(user, last_seen=user.last_seen - dt.timedelta(hours=2))
-    at.text_input(key=f"{NEW}_title").input("Private draft")
     at.button(key=f"{NEW}_save").click().run()
+
+
+def _sign_out(at) -> None:
+    del at.session_state["auth_user"]  # as the sidebar's button does
+
+
+@pytest.mark.parametrize("end", [_idle, _sign_out], ids=["idle", "signed-out"])
+def test_typed_text_is_only_given_back_to_the_same_person(accounts, end):
+    at = _signed_in_page(accounts)
+    at.text_input(key=f"{NEW}_title").input("Private draft")
+    end(at)
     at.run()
     at.text_input(key="auth_name").input("boss")
     at.text_input(key="auth_password").input(PASSWORD)
@@ -394,18 +404,6 @@ def test_a_new_citys_chosen_place_stays_through_a_switch_of_section(accounts):
     at.text_input(key=f"{new_city}_name").input("Lyon").run()  # another name: its own place
     assert at.radio(key=f"{new_city}_place").value.name == "Lyon"
     assert not at.exception
-
-
-def test_signing_out_takes_typed_text_off_the_page(accounts):
-    at = _signed_in_page(accounts)
-    at.text_input(key=f"{NEW}_title").input("Private draft")
-    del at.session_state["auth_user"]  # signed out, as the sidebar's button does
-    at.run()
-    at.text_input(key="auth_name").input("boss")
-    at.text_input(key="auth_password").input(PASSWORD)
-    at.button[0].click().run()
-    assert at.session_state["auth_user"].name == "boss"
-    assert at.text_input(key=f"{NEW}_title").value == ""
 
 
 def test_theme_choices_are_named_in_the_interface_language(accounts):
