@@ -285,7 +285,7 @@ LINK_WRAP_CSS = """<style>
 
 # Under a box being typed in, Streamlit writes "Press Enter to apply" (or "Press Ctrl+Enter
 # to apply") in English whatever the reader's language, and in the coordinators' forms
-# nothing is applied before Save. Not shown: the search boxes say it in their help.
+# nothing is applied before Save. Not shown: the search boxes say how they search in their help.
 INPUT_HINT_CSS = "<style>[data-testid='InputInstructions'] { display: none; }</style>"
 
 
@@ -534,9 +534,27 @@ def bind_to_url(key: str, param: str, valid: Collection[str] | None = None, defa
         st.session_state[key] = wanted
 
     def _write_to_url() -> None:
+        rerun_if_page_left()
         set_query_param(param, st.session_state.get(key) or None)
 
     return _write_to_url
+
+
+def rerun_if_page_left() -> None:
+    """First in the callback of a box inside a fragment: if its page was left meanwhile, draw the page now shown, whole.
+
+    A box still being typed in sends its text when it loses focus. When a page
+    link took the focus, Streamlit 1.67 sends it after the page switch, as a
+    rerun of the box's fragment on the new page, where that fragment does not
+    exist: the new page stayed empty (/peers after typing in /cities' search),
+    and a callback's keyed ``st.rerun`` was an error. Nothing after ``st.rerun`` runs.
+    """
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
+
+    fragment_id, ctx = ThreadState.get().fragment_id, get_script_run_ctx()
+    if fragment_id is not None and ctx is not None and not ctx.fragment_storage.contains(fragment_id):
+        st.rerun(scope="app")
 
 
 # --- store failures ---------------------------------------------------------------

@@ -182,7 +182,7 @@ def directory() -> None:
     search_col, country_col = st.columns([3, 2])
     with search_col:
         write_query = ui.bind_to_url("cities_q", "q")
-        st.text_input(ui.tr("browse.cities.search"), key="cities_q", placeholder=ui.tr("browse.cities.search_placeholder"), help=ui.tr("browse.cities.search.help"), on_change=write_query)
+        st.text_input(ui.tr("browse.cities.search"), key="cities_q", placeholder=ui.tr("browse.cities.search_placeholder"), help=ui.tr("browse.cities.search.help"), on_change=write_query, live=True)
     with country_col:
         countries = [""] + sorted(set(net.cities["country"]), key=lambda c: country_labels.get(c, c))
         if ui.query_param("country") and ui.query_param("country") not in countries:

@@ -80,6 +80,7 @@ def on_widget_change() -> None:
     holds only the result's elements, and knows no page for ``st.page_link``:
     the browser tests check this rerun.
     """
+    ui.rerun_if_page_left()
     write_url(filters_from_widgets())
     st.rerun(RESULT_FRAGMENT)
 
@@ -147,6 +148,7 @@ def filter_widgets(options: FilterOptions) -> None:
         help=ui.tr("projects.filter.q.help"),
         on_change=on_widget_change,
         max_chars=200,
+        live=True,  # searches once typing pauses: a page link clicked after that is not cancelled (see ui.rerun_if_page_left)
     )
     params = list(FILTER_PARAMS)
     for row in (params[:3], params[3:]):  # row by row, so reading order follows the screen
@@ -276,7 +278,9 @@ def page_rows(count: int, filters: ProjectFilters) -> slice:
     if st.session_state.get(KEY_PAGE + "_for") != params:
         st.session_state[KEY_PAGE + "_for"] = params
         st.session_state[KEY_PAGE] = 1
-    page = st.number_input(ui.tr("projects.page"), min_value=1, max_value=pages, step=1, key=KEY_PAGE, width=160)
+    page = st.number_input(
+        ui.tr("projects.page"), min_value=1, max_value=pages, step=1, key=KEY_PAGE, width=160, on_change=ui.rerun_if_page_left,
+    )
     first = (min(int(page), pages) - 1) * PAGE_ROWS
     last = min(first + PAGE_ROWS, count)
     st.caption(ui.tr("projects.page.rows", first=format_number(first + 1, ui.lang()), last=format_number(last, ui.lang()), n=format_number(count, ui.lang())))

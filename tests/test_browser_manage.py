@@ -229,6 +229,9 @@ def test_typed_text_survives_a_look_at_another_section_or_page(server, page) -> 
     title, summary = (main.get_by_role("textbox", name=name, exact=True) for name in ("Title *", "Summary"))
     title.fill("Compost partagé, Borås")
     summary.fill("Typed, then a look at the themes.")
+    hint = widget(page, "manage_project_new_0_summary").locator("[data-testid='InputInstructions']")
+    expect(hint).to_have_count(1)  # Streamlit's "Press Ctrl+Enter to apply": English only, and nothing to apply before Save
+    expect(hint).to_be_hidden()
     sections = widget(page, "manage_section")
     sections.get_by_text("Themes", exact=True).click()  # still in the summary box: no Tab, no save
     expect(summary).to_have_count(0)

@@ -53,8 +53,8 @@ def test_search_from_the_url_ignores_accents_and_uses_aliases(engine):
 
 def test_the_search_box_says_how_to_search_in_the_readers_language(engine):
     # Streamlit's own hint under a box ("Press Enter to apply") is English only, and hidden.
-    assert run_page(PAGE, lang="fr").text_input(key="cities_q").help == "Appuyez sur Entrée pour chercher. Majuscules et accents sont ignorés."
-    assert run_page(PAGE, lang="sv").text_input(key="cities_q").help.startswith("Tryck på Enter för att söka.")
+    assert run_page(PAGE, lang="fr").text_input(key="cities_q").help == "Les résultats suivent la saisie (ou appuyez sur Entrée). Majuscules et accents sont ignorés."
+    assert run_page(PAGE, lang="sv").text_input(key="cities_q").help.startswith("Resultaten följer det du skriver")
 
 
 def test_search_box_and_country_filter_write_the_url(engine):

@@ -120,7 +120,7 @@ def test_french_interface(engine):
     assert table.iloc[0]["Titre"] == "Approche par le genre et « inclusion par l'exclusion »"
     assert table.iloc[0]["Statut"] == "En cours" and table.iloc[0]["Pays"] == "Suède"
     assert at.text_input(key="projects_q").label == "Rechercher"
-    assert at.text_input(key="projects_q").help.startswith("Appuyez sur Entrée pour chercher.")  # not Streamlit's English hint
+    assert at.text_input(key="projects_q").help.startswith("Les résultats suivent la saisie (ou appuyez sur Entrée).")  # not Streamlit's English hint
     assert [b.label for b in at.get("download_button")] == ["Télécharger ces projets (CSV)"]
     assert at.dataframe[0].proto.alt == "Projets trouvés"  # the table's name for a screen reader
 

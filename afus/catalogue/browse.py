@@ -94,9 +94,9 @@ STRINGS = {
     },
     "browse.cities.search": {"en": "Search a city", "fr": "Chercher une ville", "sv": "Sök en stad"},
     "browse.cities.search.help": {
-        "en": "Press Enter to search. Case and accents do not matter.",
-        "fr": "Appuyez sur Entrée pour chercher. Majuscules et accents sont ignorés.",
-        "sv": "Tryck på Enter för att söka. Versaler och accenter spelar ingen roll.",
+        "en": "The results follow as you type (or press Enter). Case and accents do not matter.",
+        "fr": "Les résultats suivent la saisie (ou appuyez sur Entrée). Majuscules et accents sont ignorés.",
+        "sv": "Resultaten följer det du skriver (eller tryck på Enter). Versaler och accenter spelar ingen roll.",
     },
     "browse.cities.search_placeholder": {"en": "e.g. Goteborg, Umea, st brieuc", "fr": "ex. Goteborg, Umea, st brieuc", "sv": "t.ex. Goteborg, Umea, st brieuc"},
     "browse.cities.country": {"en": "Country", "fr": "Pays", "sv": "Land"},

@@ -14,9 +14,9 @@ STRINGS = {
         "sv": "t.ex. Umea, Goteborg, economie circulaire",
     },
     "projects.filter.q.help": {
-        "en": "Press Enter to search. Case and accents do not matter. Every word must appear (in a title, summary, city name or theme).",
-        "fr": "Appuyez sur Entrée pour chercher. Majuscules et accents sont ignorés. Chaque mot doit apparaître (dans un titre, un résumé, un nom de ville ou un thème).",
-        "sv": "Tryck på Enter för att söka. Versaler och accenter spelar ingen roll. Varje ord måste förekomma (i en titel, sammanfattning, ett stadsnamn eller tema).",
+        "en": "The results follow as you type (or press Enter). Case and accents do not matter. Every word must appear (in a title, summary, city name or theme).",
+        "fr": "Les résultats suivent la saisie (ou appuyez sur Entrée). Majuscules et accents sont ignorés. Chaque mot doit apparaître (dans un titre, un résumé, un nom de ville ou un thème).",
+        "sv": "Resultaten följer det du skriver (eller tryck på Enter). Versaler och accenter spelar ingen roll. Varje ord måste förekomma (i en titel, sammanfattning, ett stadsnamn eller tema).",
     },
     "projects.filters": {"en": "Filters", "fr": "Filtres", "sv": "Filter"},
     "projects.filter.country": {"en": "Country", "fr": "Pays", "sv": "Land"},
